@@ -1,0 +1,54 @@
+"""The records, as SQLAlchemy 2 typed models. No Qt here."""
+
+from __future__ import annotations
+
+from lscb_desktop.models.admin import ChangeLogEntry, Setting
+from lscb_desktop.models.base import Base
+from lscb_desktop.models.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    AuditStatus,
+    Frequency,
+    GroupKind,
+    MeetingKind,
+    MeetingStatus,
+    Purpose,
+    ReviewDecision,
+    ReviewType,
+    Role,
+)
+from lscb_desktop.models.groups import CHECKLIST, Group, Membership
+from lscb_desktop.models.meetings import Action, AgendaItem, Attendance, Document, Guest, Meeting
+from lscb_desktop.models.people import Agency, Person
+from lscb_desktop.models.reviews import Audit, CaseReview, audit_agency
+
+__all__ = [
+    "CHECKLIST",
+    "Action",
+    "ActionStatus",
+    "Agency",
+    "AgendaItem",
+    "Attendance",
+    "AttendanceStatus",
+    "Audit",
+    "AuditStatus",
+    "Base",
+    "CaseReview",
+    "ChangeLogEntry",
+    "Document",
+    "Frequency",
+    "Group",
+    "GroupKind",
+    "Guest",
+    "Meeting",
+    "MeetingKind",
+    "MeetingStatus",
+    "Membership",
+    "Person",
+    "Purpose",
+    "ReviewDecision",
+    "ReviewType",
+    "Role",
+    "Setting",
+    "audit_agency",
+]

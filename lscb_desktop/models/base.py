@@ -1,0 +1,53 @@
+"""The one declarative base, with constraint names that Alembic can rely on."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    #: Columns left out of the change log (large or derived values).
+    __changelog_exclude__: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        ident = getattr(self, "id", None)
+        return f"<{type(self).__name__} {ident}>"
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> SAEnum:
+    """A portable enum column: VARCHAR holding the value, with a named CHECK constraint."""
+    return SAEnum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda cls: [member.value for member in cls],
+        validate_strings=True,
+    )
+
+
+def as_plain(value: Any) -> Any:
+    """A JSON-friendly form of a column value, for the change log and ``--json`` output."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(value)} bytes>"
+    return value

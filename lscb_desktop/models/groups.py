@@ -1,0 +1,103 @@
+"""The Board, its sub-groups, and who sits on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lscb_desktop.models.base import Base, enum_column
+from lscb_desktop.models.enums import Frequency, GroupKind, Role
+
+if TYPE_CHECKING:
+    from lscb_desktop.models.people import Person
+
+
+class Group(Base):
+    """The Strategic Board or one of its groups, with its terms of reference."""
+
+    __tablename__ = "board_group"
+    __table_args__ = (
+        CheckConstraint("quorum_agencies IS NULL OR quorum_agencies >= 1", name="quorum_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(40), default="")
+    kind: Mapped[GroupKind] = mapped_column(enum_column(GroupKind, "group_kind"))
+    accountable_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_group.id", ondelete="SET NULL")
+    )
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    aims: Mapped[str] = mapped_column(Text, default="")
+    #: How, and how often, the group reports ("quarterly reports to the Executive").
+    reporting: Mapped[str] = mapped_column(Text, default="")
+    meeting_frequency: Mapped[Frequency | None] = mapped_column(
+        enum_column(Frequency, "frequency")
+    )
+    #: Quorate when at least this many agencies are represented; None when no rule is set.
+    quorum_agencies: Mapped[int | None]
+    tor_review_date: Mapped[dt.date | None]
+    archived_on: Mapped[dt.date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    accountable_to: Mapped[Group | None] = relationship(remote_side=[id])
+    memberships: Mapped[list[Membership]] = relationship(back_populates="group")
+
+
+#: The members' checklist, in the order the welcome pack gives it: (column, label).
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("welcome_pack_received_on", "Welcome pack received"),
+    ("terms_received_on", "Terms of reference or governance arrangements received"),
+    ("business_plan_received_on", "Business plan received"),
+    ("schedule_received_on", "Meeting schedule received"),
+    ("agreement_signed_on", "Membership agreement signed and returned"),
+    ("dates_in_diary_on", "Meeting dates in diary"),
+    ("contact_details_sent_on", "Contact and PA details sent"),
+    ("met_chair_on", "Met the Independent Chair and business manager"),
+)
+
+
+class Membership(Base):
+    """A person in a group for a spell, with a role; ended memberships keep their history."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint("substitute_id IS NULL OR substitute_id <> person_id", name="not_own_sub"),
+        Index("ix_membership_group_dates", "group_id", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("board_group.id", ondelete="RESTRICT"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.MEMBER)
+    #: What the group's table says of the seat ("Chair MAAG", "Designated Nurse").
+    position: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date | None]
+    substitute_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    welcome_pack_received_on: Mapped[dt.date | None]
+    terms_received_on: Mapped[dt.date | None]
+    business_plan_received_on: Mapped[dt.date | None]
+    schedule_received_on: Mapped[dt.date | None]
+    agreement_signed_on: Mapped[dt.date | None]
+    dates_in_diary_on: Mapped[dt.date | None]
+    contact_details_sent_on: Mapped[dt.date | None]
+    met_chair_on: Mapped[dt.date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person] = relationship(back_populates="memberships", foreign_keys=[person_id])
+    group: Mapped[Group] = relationship(back_populates="memberships")
+    substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
+
+    def is_current(self, on: dt.date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+    @property
+    def induction_done(self) -> int:
+        return sum(getattr(self, column) is not None for column, _ in CHECKLIST)

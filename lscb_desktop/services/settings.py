@@ -1,0 +1,114 @@
+"""The organisation's settings: typed, with defaults, stored as rows of text."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import select
+
+from lscb_desktop.models import Setting
+from lscb_desktop.store import Database
+
+#: The welcome pack's list of a member's responsibilities, the default agreement text.
+DEFAULT_RESPONSIBILITIES = "\n".join(
+    [
+        "Recommending or deciding upon the necessary steps to put right any problems.",
+        "To ensure the Board functions well, and drives forward its business plan.",
+        "To play a part in raising awareness in safeguarding within their agency and within "
+        "the wider community.",
+        "To ensure that the outcomes for children improve in the areas of physical and mental "
+        "health, protection from harm and neglect.",
+        "To communicate effectively within their agency, between their agency and the Board "
+        "and ensure that communication is effective within the Board.",
+        "To ensure that safeguarding is satisfactory in their own organisation and that there "
+        "are adequate knowledge and skills and appropriate training for staff.",
+        "To challenge and question the practice of a member and/or their organisation for the "
+        "improvement of safeguarding.",
+    ]
+)
+
+BOARD_TERMS = ("Board", "Partnership")
+REVIEW_TERMS = ("serious case review", "child safeguarding practice review")
+MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+
+
+@dataclass(frozen=True)
+class Settings:
+    organisation_name: str = "Local Safeguarding Children Board"
+    organisation_short_name: str = "LSCB"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    #: "Board" or "Partnership": what the program calls the organisation's main body.
+    term_board: str = "Board"
+    #: "serious case review" or "child safeguarding practice review".
+    term_review: str = "child safeguarding practice review"
+    protective_marking: str = "OFFICIAL-SENSITIVE"
+    default_venue: str = ""
+    papers_deadline_days: int = 7
+    #: Attendance below this percentage is marked.
+    attendance_threshold: int = 75
+    #: The month (1-12) in which the annual period starts; April by default.
+    annual_period_start_month: int = 4
+    agreement_text: str = DEFAULT_RESPONSIBILITIES
+
+    def validated(self) -> Settings:
+        """This, or a ValueError naming the field that is wrong."""
+        if not self.organisation_name.strip():
+            raise ValueError("organisation_name: the organisation needs a name")
+        if self.term_board not in BOARD_TERMS:
+            raise ValueError(f"term_board: must be one of {', '.join(BOARD_TERMS)}")
+        if self.term_review not in REVIEW_TERMS:
+            raise ValueError(f"term_review: must be one of {', '.join(REVIEW_TERMS)}")
+        if not 0 <= self.papers_deadline_days <= 60:
+            raise ValueError("papers_deadline_days: must be between 0 and 60 days")
+        if not 0 <= self.attendance_threshold <= 100:
+            raise ValueError("attendance_threshold: must be a percentage from 0 to 100")
+        if not 1 <= self.annual_period_start_month <= 12:
+            raise ValueError("annual_period_start_month: must be a month from 1 to 12")
+        return self
+
+
+FIELD_TYPES: dict[str, type] = {
+    f.name: (int if f.type in (int, "int") else str) for f in fields(Settings)
+}
+
+
+def parse_setting(key: str, text: str) -> Any:
+    """A setting's value from text, or a ValueError that says why not."""
+    if key not in FIELD_TYPES:
+        raise ValueError(f"“{key}” is not a setting (known: {', '.join(FIELD_TYPES)})")
+    if FIELD_TYPES[key] is int:
+        try:
+            return int(str(text).strip().rstrip("%"))
+        except ValueError:
+            raise ValueError(f"{key}: “{text}” is not a whole number") from None
+    return str(text)
+
+
+def load_settings(database: Database) -> Settings:
+    with database.session() as session:
+        rows = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+    values = {}
+    for key, text in rows.items():
+        if key in FIELD_TYPES:
+            try:
+                values[key] = parse_setting(key, text)
+            except ValueError:
+                continue  # a damaged value falls back to its default
+    return Settings(**values)
+
+
+def save_settings(database: Database, settings: Settings) -> None:
+    settings.validated()
+    with database.session() as session:
+        existing = {row.key: row for row in session.scalars(select(Setting))}
+        for key, value in dataclasses.asdict(settings).items():
+            text = str(value)
+            row = existing.get(key)
+            if row is None:
+                session.add(Setting(key=key, value=text))
+            elif row.value != text:
+                row.value = text
