@@ -41,8 +41,16 @@ def setup() -> Path:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     print("make.py: installing lscb-desktop and its dependencies into .venv", flush=True)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-e", f"{ROOT}[dev]"],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-e",
+            f"{ROOT}[dev]",
+        ],
         check=True,
     )
     STAMP.write_text(wanted)
@@ -55,9 +63,7 @@ def run(python: Path, *args: str, env: dict[str, str] | None = None) -> int:
 
 def cmd_run(extra: list[str]) -> int:
     python = setup()
-    code = (
-        "from lscb_desktop.config import sample_database_path; print(sample_database_path())"
-    )
+    code = "from lscb_desktop.config import sample_database_path; print(sample_database_path())"
     sample = subprocess.run(
         [str(python), "-c", code], check=True, capture_output=True, text=True
     ).stdout.strip()

@@ -34,9 +34,7 @@ class Group(Base):
     aims: Mapped[str] = mapped_column(Text, default="")
     #: How, and how often, the group reports ("quarterly reports to the Executive").
     reporting: Mapped[str] = mapped_column(Text, default="")
-    meeting_frequency: Mapped[Frequency | None] = mapped_column(
-        enum_column(Frequency, "frequency")
-    )
+    meeting_frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency, "frequency"))
     #: Quorate when at least this many agencies are represented; None when no rule is set.
     quorum_agencies: Mapped[int | None]
     tor_review_date: Mapped[dt.date | None]
@@ -78,9 +76,7 @@ class Membership(Base):
     position: Mapped[str] = mapped_column(String(200), default="")
     start_date: Mapped[dt.date]
     end_date: Mapped[dt.date | None]
-    substitute_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     welcome_pack_received_on: Mapped[dt.date | None]
     terms_received_on: Mapped[dt.date | None]
     business_plan_received_on: Mapped[dt.date | None]

@@ -99,9 +99,7 @@ class AgendaItem(Base):
     presenter_text: Mapped[str] = mapped_column(String(200), default="")
     purpose: Mapped[Purpose | None] = mapped_column(enum_column(Purpose, "purpose"))
     minutes: Mapped[int | None]
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("document.id", ondelete="SET NULL")
-    )
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
@@ -117,9 +115,7 @@ class Attendance(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="RESTRICT"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(
         enum_column(AttendanceStatus, "attendance_status")
     )

@@ -121,11 +121,11 @@ class _Builder:
                 job_title=row.get("job_title", ""),
                 agency=self.agencies[row["agency"]],
                 email=email.lower() if email else None,
-                secure_email=row.get("secure_email", ""),
+                secure_email=row.get("secure_email", "").lower(),
                 phone=row.get("phone", ""),
                 address=row.get("address", ""),
                 pa_name=row.get("pa_name", ""),
-                pa_email=row.get("pa_email", ""),
+                pa_email=row.get("pa_email", "").lower(),
                 pa_phone=row.get("pa_phone", ""),
                 notes=row.get("notes", ""),
             )
@@ -209,7 +209,9 @@ class _Builder:
                 dates.append(next_working_day(day))
                 if frequency is Frequency.QUARTERLY:
                     moved = add_months(day, 3)
-                    day = nth_weekday(moved.year, moved.month, schedule["weekday"], schedule["week"])
+                    day = nth_weekday(
+                        moved.year, moved.month, schedule["weekday"], schedule["week"]
+                    )
                 else:
                     weeks = {Frequency.SIX_WEEKLY: 6, Frequency.EIGHT_WEEKLY: 8}.get(frequency, 4)
                     day += dt.timedelta(weeks=weeks)
@@ -231,10 +233,16 @@ class _Builder:
         y0 = self.periods[0].start
         extraordinary = next_working_day(nth_weekday(y0.year + 1, 2, 2, 1))
         meeting = self.add_meeting(
-            board, extraordinary, dt.time(10, 0), dt.time(12, 0), "Council Chamber, Town Hall",
+            board,
+            extraordinary,
+            dt.time(10, 0),
+            dt.time(12, 0),
+            "Council Chamber, Town Hall",
             kind=MeetingKind.EXTRAORDINARY,
-            items=[(f"Overview report: CSPR {y0.year}-01", "decision", 60),
-                   ("Multi-agency action plan", "decision", 30)],
+            items=[
+                (f"Overview report: CSPR {y0.year}-01", "decision", 60),
+                ("Multi-agency action plan", "decision", 30),
+            ],
         )
         meeting.notes = "Extraordinary meeting to receive a case review overview report."
 
@@ -333,17 +341,26 @@ class _Builder:
         for item in self.rng.sample(topical, min(len(topical), self.rng.randint(1, 2))):
             owner = self.rng.choice(members).person if members else None
             due = meeting.starts_at.date() + dt.timedelta(days=42)
-            self.session.add(self._action(f"{item.title}: report back to the next meeting",
-                                          owner, due, meeting=meeting, agenda_item=item))
+            self.session.add(
+                self._action(
+                    f"{item.title}: report back to the next meeting",
+                    owner,
+                    due,
+                    meeting=meeting,
+                    agenda_item=item,
+                )
+            )
 
-    def _action(self, description: str, owner: Person | None, due: dt.date,
-                **source: Any) -> Action:
+    def _action(
+        self, description: str, owner: Person | None, due: dt.date, **source: Any
+    ) -> Action:
         action = Action(description=description, owner=owner, due_date=due, **source)
         if due < self.today - dt.timedelta(days=30):
             if self.rng.random() < 0.9:
                 action.status = ActionStatus.DONE
-                action.done_date = min(due + dt.timedelta(days=self.rng.randint(-20, 20)),
-                                       self.today)
+                action.done_date = min(
+                    due + dt.timedelta(days=self.rng.randint(-20, 20)), self.today
+                )
             else:
                 action.status = ActionStatus.DROPPED
         elif due < self.today and self.rng.random() < 0.5:
@@ -364,16 +381,37 @@ class _Builder:
             for quarter in range(1, 5):
                 title, theme = themes[p_index * 4 + quarter - 1]
                 self.add_audit(period, quarter, title, theme, lead, partners, core=True)
-        self.add_audit(self.periods[1], 3, "Children in temporary accommodation", "Housing",
-                       lead, partners, core=False)
+        self.add_audit(
+            self.periods[1],
+            3,
+            "Children in temporary accommodation",
+            "Housing",
+            lead,
+            partners,
+            core=False,
+        )
 
-    def add_audit(self, period: Period, quarter: int, title: str, theme: str, lead: Person,
-                  partners: list[Agency], *, core: bool) -> None:
+    def add_audit(
+        self,
+        period: Period,
+        quarter: int,
+        title: str,
+        theme: str,
+        lead: Person,
+        partners: list[Agency],
+        *,
+        core: bool,
+    ) -> None:
         q_start = add_months(period.start, 3 * (quarter - 1))
         q_end = add_months(q_start, 3) - dt.timedelta(days=1)
         audit = Audit(
-            title=title, theme=theme, period_start_year=period.start.year, quarter=quarter,
-            core=core, priority=f"Business plan priority: {theme.lower()}", lead=lead,
+            title=title,
+            theme=theme,
+            period_start_year=period.start.year,
+            quarter=quarter,
+            core=core,
+            priority=f"Business plan priority: {theme.lower()}",
+            lead=lead,
             cases_sampled=self.rng.randint(6, 12),
             agencies=self.rng.sample(partners, self.rng.randint(4, 6)),
             authority_letter_on=q_start + dt.timedelta(days=7) if q_start <= self.today else None,
@@ -392,16 +430,21 @@ class _Builder:
             audit.findings = (
                 "Practice met the expected standard in most cases sampled; recording of the "
                 "voice of the child was consistent."
-                if good else
-                "Information sharing between agencies was delayed in several cases; strategy "
+                if good
+                else "Information sharing between agencies was delayed in several cases; strategy "
                 "discussions did not always include health."
             )
             if not good:
                 audit.escalated_to_sag_on = q_end + dt.timedelta(days=21)
                 audit.assurance_requested_on = q_end + dt.timedelta(days=35)
-                self.session.add(self._action(
-                    f"Assurance report and action plan: {title}", self.people["glen-denham"],
-                    q_end + dt.timedelta(days=90), audit=audit))
+                self.session.add(
+                    self._action(
+                        f"Assurance report and action plan: {title}",
+                        self.people["glen-denham"],
+                        q_end + dt.timedelta(days=90),
+                        audit=audit,
+                    )
+                )
         self.session.add(audit)
 
     def add_case_reviews(self) -> None:
@@ -450,11 +493,18 @@ class _Builder:
         if row["stage"] in {"final_report", "published"}:
             review.publication_planned_on = planned
         if review.published_on is not None:
-            for text in ("Embed pre-birth assessment guidance across agencies",
-                         "Practitioner briefing on the voice of the child"):
-                self.session.add(self._action(text, self.people["sharon-keenan"],
-                                              planned + dt.timedelta(days=120),
-                                              case_review=review))
+            for text in (
+                "Embed pre-birth assessment guidance across agencies",
+                "Practitioner briefing on the voice of the child",
+            ):
+                self.session.add(
+                    self._action(
+                        text,
+                        self.people["sharon-keenan"],
+                        planned + dt.timedelta(days=120),
+                        case_review=review,
+                    )
+                )
 
 
 def is_empty(database: Database) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lscb_desktop.models import Setting
 from lscb_desktop.store import Database
@@ -90,7 +91,17 @@ def parse_setting(key: str, text: str) -> Any:
 
 def load_settings(database: Database) -> Settings:
     with database.session() as session:
-        rows = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+        return read_settings(session)
+
+
+def save_settings(database: Database, settings: Settings) -> None:
+    with database.session() as session:
+        write_settings(session, settings)
+
+
+def read_settings(session: Session) -> Settings:
+    """The settings as seen inside an open session (an import reads and writes them there)."""
+    rows = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
     values = {}
     for key, text in rows.items():
         if key in FIELD_TYPES:
@@ -101,14 +112,13 @@ def load_settings(database: Database) -> Settings:
     return Settings(**values)
 
 
-def save_settings(database: Database, settings: Settings) -> None:
+def write_settings(session: Session, settings: Settings) -> None:
     settings.validated()
-    with database.session() as session:
-        existing = {row.key: row for row in session.scalars(select(Setting))}
-        for key, value in dataclasses.asdict(settings).items():
-            text = str(value)
-            row = existing.get(key)
-            if row is None:
-                session.add(Setting(key=key, value=text))
-            elif row.value != text:
-                row.value = text
+    existing = {row.key: row for row in session.scalars(select(Setting))}
+    for key, value in dataclasses.asdict(settings).items():
+        text = str(value)
+        row = existing.get(key)
+        if row is None:
+            session.add(Setting(key=key, value=text))
+        elif row.value != text:
+            row.value = text

@@ -7,7 +7,7 @@ import getpass
 import json
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from lscb_desktop.models import Base, ChangeLogEntry
@@ -118,7 +118,7 @@ def _after_flush(session: Session, _context: Any) -> None:
             }
         )
     if rows:
-        session.connection().execute(ChangeLogEntry.__table__.insert(), rows)
+        session.connection().execute(insert(ChangeLogEntry), rows)
 
 
 def install(factory: sessionmaker[Session]) -> None:

@@ -1,0 +1,201 @@
+"""The command line: ``lscb-desktop [--db DB] [COMMAND]``; with no command, the window opens."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lscb_desktop import APP_NAME, __version__
+from lscb_desktop.config import sample_database_path
+from lscb_desktop.services.files import OutputError
+from lscb_desktop.store import Database, DatabaseError, open_database
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    db_help = "the database: a file path or a SQLAlchemy URL (default: the one in your data folder)"
+    parser = argparse.ArgumentParser(
+        prog="lscb-desktop",
+        description=f"{APP_NAME}: the records of a Safeguarding Children Board's business unit.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", help=db_help)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", parents=[common], help="create the sample (Luton) database")
+    demo.add_argument("--force", action="store_true", help="replace a database that has records")
+    demo.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+
+    commands.add_parser("check", parents=[common], help="check the database's integrity")
+
+    backup = commands.add_parser("backup", parents=[common], help="copy the database to OUT")
+    backup.add_argument("out", type=Path, metavar="OUT")
+
+    imp = commands.add_parser("import", parents=[common], help="import records from a workbook")
+    imp.add_argument("what", choices=["workbook"])
+    imp.add_argument("path", type=Path, metavar="IN.xlsx")
+
+    exp = commands.add_parser("export", parents=[common], help="export records to a workbook")
+    exp.add_argument("what", choices=["workbook"])
+    exp.add_argument("path", type=Path, metavar="OUT.xlsx")
+
+    lst = commands.add_parser("list", parents=[common], help="list records")
+    lst.add_argument("kind", choices=["agencies", "people", "groups", "meetings"])
+    lst.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    return parser
+
+
+def _print_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    if not rows:
+        print("(none)")
+        return
+    cells = [[str(row.get(c) if row.get(c) is not None else "") for c in columns] for row in rows]
+    widths = [min(40, max(len(c), *(len(r[i]) for r in cells))) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+TABLE_COLUMNS = {
+    "agencies": ("id", "name", "short_name", "sector", "statutory_partner"),
+    "people": ("id", "name", "job_title", "agency", "email"),
+    "groups": ("id", "name", "short_name", "kind", "meeting_frequency", "current_members"),
+    "meetings": ("id", "group", "starts_at", "status", "agenda_items", "papers"),
+}
+
+
+def _remove_sqlite_file(target: str | None) -> None:
+    path = Path(target) if target and "://" not in target else None
+    if path is None:
+        raise DatabaseError("--force can replace a database file only, not a server database.")
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from lscb_desktop.services.sample import create_sample, is_empty  # noqa: PLC0415
+
+    target = args.db or str(sample_database_path())
+    if args.force:
+        _remove_sqlite_file(target)
+    database = open_database(target)
+    try:
+        if not is_empty(database):
+            print(
+                f"{database.display_name} already holds records; use --force to replace it.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        create_sample(database, args.today)
+    finally:
+        database.dispose()
+    print(f"Created the sample database at {target}")
+    return EXIT_OK
+
+
+def _with_database(args: argparse.Namespace, create: bool = False) -> Database:
+    return open_database(args.db, create=create)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from lscb_desktop.services.integrity import check_database  # noqa: PLC0415
+
+    database = _with_database(args)
+    try:
+        report = check_database(database)
+    finally:
+        database.dispose()
+    print(report.summary())
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    database = _with_database(args)
+    try:
+        target = database.backup_to(args.out)
+    finally:
+        database.dispose()
+    print(f"Backed up {database.display_name} to {target}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from lscb_desktop.services.workbook import ImportFailed, import_workbook  # noqa: PLC0415
+
+    database = _with_database(args, create=True)
+    try:
+        result = import_workbook(database, args.path)
+    except ImportFailed as failed:
+        print(f"{args.path.name}: {failed}.", file=sys.stderr)
+        for problem in failed.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        database.dispose()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from lscb_desktop.services.workbook import export_workbook  # noqa: PLC0415
+
+    database = _with_database(args)
+    try:
+        export_workbook(database, args.path)
+    finally:
+        database.dispose()
+    print(f"Exported {database.display_name} to {args.path}")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from lscb_desktop.services.listing import list_records  # noqa: PLC0415
+
+    database = _with_database(args)
+    try:
+        rows = list_records(database, args.kind)
+    finally:
+        database.dispose()
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        _print_table(rows, TABLE_COLUMNS[args.kind])
+    return EXIT_OK
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from lscb_desktop.ui.app import run_window  # noqa: PLC0415 - Qt loads only for the window
+
+    return int(run_window(args.db))
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "import": cmd_import,
+    "export": cmd_export,
+    "list": cmd_list,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = COMMANDS.get(args.command or "", cmd_window)
+    try:
+        return handler(args)
+    except (DatabaseError, OutputError) as exc:
+        print(f"lscb-desktop: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED

@@ -1,0 +1,91 @@
+"""Records as plain dictionaries, for ``list --json`` and anything else that wants plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from lscb_desktop.models import Agency, AgendaItem, Group, Meeting, Membership, Person
+from lscb_desktop.models.base import Base, as_plain
+from lscb_desktop.store import Database
+
+KINDS = ("agencies", "people", "groups", "meetings")
+
+
+def _columns(obj: Base, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    return {
+        column.key: as_plain(getattr(obj, column.key))
+        for column in obj.__mapper__.column_attrs
+        if column.key not in exclude
+    }
+
+
+def list_records(database: Database, kind: str) -> list[dict[str, Any]]:
+    if kind not in KINDS:
+        raise ValueError(f"cannot list “{kind}”; choose one of: {', '.join(KINDS)}")
+    with database.session() as session:
+        if kind == "agencies":
+            return [_columns(a) for a in session.scalars(select(Agency).order_by(Agency.name))]
+        if kind == "people":
+            query = select(Person).options(selectinload(Person.agency)).order_by(Person.name)
+            return [
+                {**_columns(p), "agency": p.agency.name if p.agency else None}
+                for p in session.scalars(query)
+            ]
+        if kind == "groups":
+            return _groups(session)
+        return _meetings(session)
+
+
+def _groups(session: Any) -> list[dict[str, Any]]:
+    today = dt.date.today()
+    current = dict(
+        session.execute(
+            select(Membership.group_id, func.count())
+            .where(Membership.start_date <= today)
+            .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
+            .group_by(Membership.group_id)
+        )
+        .tuples()
+        .all()
+    )
+    query = select(Group).options(selectinload(Group.accountable_to)).order_by(Group.name)
+    return [
+        {
+            **_columns(g),
+            "accountable_to": g.accountable_to.name if g.accountable_to else None,
+            "current_members": current.get(g.id, 0),
+        }
+        for g in session.scalars(query)
+    ]
+
+
+def _meetings(session: Any) -> list[dict[str, Any]]:
+    items = dict(
+        session.execute(select(AgendaItem.meeting_id, func.count()).group_by(AgendaItem.meeting_id))
+        .tuples()
+        .all()
+    )
+    papers = dict(
+        session.execute(
+            select(AgendaItem.meeting_id, func.count())
+            .where(AgendaItem.document_id.is_not(None))
+            .group_by(AgendaItem.meeting_id)
+        )
+        .tuples()
+        .all()
+    )
+    query = select(Meeting).options(selectinload(Meeting.group)).order_by(Meeting.starts_at)
+    return [
+        {
+            **_columns(m),
+            "group": m.group.name,
+            "date": m.starts_at.date().isoformat(),
+            "agenda_items": items.get(m.id, 0),
+            "papers": papers.get(m.id, 0),
+        }
+        for m in session.scalars(query)
+    ]

@@ -1,0 +1,278 @@
+"""The workbook format: its sheets and columns, in import order (see docs/workbook-format.md).
+
+A column whose ``attr`` starts with "@" refers to another record (an agency by name, a person by
+email or name) and is handled by the exporter and importer themselves; every other column maps
+straight onto the model attribute it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lscb_desktop.models import (
+    CHECKLIST,
+    ActionStatus,
+    AttendanceStatus,
+    AuditStatus,
+    Frequency,
+    GroupKind,
+    MeetingKind,
+    MeetingStatus,
+    Purpose,
+    ReviewDecision,
+    ReviewType,
+    Role,
+)
+from lscb_desktop.services.workbook.cells import Field, Kind
+
+T, D, TM, N, B, E, M = Kind.TEXT, Kind.DATE, Kind.TIME, Kind.INT, Kind.BOOL, Kind.ENUM, Kind.EMAIL
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Field, ...]
+
+    @property
+    def plain(self) -> tuple[Field, ...]:
+        return tuple(c for c in self.columns if not c.attr.startswith("@"))
+
+    def column(self, header: str) -> Field:
+        return next(c for c in self.columns if c.header == header)
+
+
+#: Short headers for the members' checklist columns, in CHECKLIST order.
+CHECKLIST_HEADERS = (
+    "Welcome pack",
+    "Terms of reference",
+    "Business plan",
+    "Meeting schedule",
+    "Agreement signed",
+    "Dates in diary",
+    "Contact details sent",
+    "Met chair",
+)
+
+
+def _person_ref(prefix: str, required: bool = False) -> tuple[Field, ...]:
+    """A person named by name (and agency), or by email, which wins when given."""
+    name = prefix or "Name"
+    email = f"{prefix} email" if prefix else "Email"
+    return (
+        Field(name, "@person", T, required=required, width=24),
+        Field(email, "@email", M, width=30),
+    )
+
+
+SETTINGS = Sheet(
+    "Settings",
+    (
+        Field("Setting", "@key", T, required=True, width=28),
+        Field("Value", "@value", T, width=60),
+    ),
+)
+
+AGENCIES = Sheet(
+    "Agencies",
+    (
+        Field("Name", "name", T, required=True, width=44),
+        Field("Short name", "short_name", T),
+        Field("Sector", "sector", T),
+        Field("Statutory partner", "statutory_partner", B),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+PEOPLE = Sheet(
+    "People",
+    (
+        Field("Title", "title", T, width=8),
+        Field("Name", "name", T, required=True, width=24),
+        Field("Job title", "job_title", T, width=30),
+        Field("Agency", "@agency", T, width=30),
+        Field("Email", "email", M, nullable=True, width=30),
+        Field("Secure email", "secure_email", M, width=30),
+        Field("Phone", "phone", T, width=16),
+        Field("Address", "address", T, width=40),
+        Field("PA name", "pa_name", T),
+        Field("PA email", "pa_email", M, width=30),
+        Field("PA phone", "pa_phone", T, width=16),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+GROUPS = Sheet(
+    "Groups",
+    (
+        Field("Name", "name", T, required=True, width=34),
+        Field("Short name", "short_name", T, width=10),
+        Field("Kind", "kind", E, enum=GroupKind),
+        Field("Accountable to", "@accountable_to", T, width=30),
+        Field("Purpose", "purpose", T, width=60),
+        Field("Aims", "aims", T, width=60),
+        Field("Reporting", "reporting", T, width=40),
+        Field("Meeting frequency", "meeting_frequency", E, enum=Frequency),
+        Field("Quorum (agencies)", "quorum_agencies", N),
+        Field("Terms of reference review", "tor_review_date", D),
+        Field("Archived on", "archived_on", D),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+MEMBERSHIPS = Sheet(
+    "Memberships",
+    (
+        Field("Group", "@group", T, required=True, width=30),
+        *_person_ref(""),
+        Field("Agency", "@agency", T, width=30),
+        Field("Role", "role", E, enum=Role),
+        Field("Position", "position", T, width=30),
+        Field("Start date", "start_date", D, required=True),
+        Field("End date", "end_date", D),
+        *_person_ref("Substitute"),
+        *(
+            Field(header, column, D)
+            for header, (column, _label) in zip(CHECKLIST_HEADERS, CHECKLIST, strict=True)
+        ),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+MEETINGS = Sheet(
+    "Meetings",
+    (
+        Field("Group", "@group", T, required=True, width=30),
+        Field("Date", "@date", D, required=True),
+        Field("Start", "@start", TM, width=8),
+        Field("End", "@end", TM, width=8),
+        Field("Venue", "venue", T, width=34),
+        Field("Kind", "kind", E, enum=MeetingKind),
+        Field("Status", "status", E, enum=MeetingStatus),
+        Field("Protective marking", "protective_marking", T),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+_MEETING_REF = (
+    Field("Group", "@group", T, required=True, width=30),
+    Field("Meeting date", "@date", D, required=True),
+)
+
+AGENDA_ITEMS = Sheet(
+    "Agenda items",
+    (
+        *_MEETING_REF,
+        Field("Order", "position", N, required=True, width=8),
+        Field("Title", "title", T, required=True, width=44),
+        *_person_ref("Presenter"),
+        Field("Purpose", "purpose", E, enum=Purpose),
+        Field("Minutes", "minutes", N, width=8),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+ATTENDANCE = Sheet(
+    "Attendance",
+    (
+        *_MEETING_REF,
+        *_person_ref("", required=True),
+        Field("Agency", "@agency", T, width=30),
+        Field("Status", "status", E, required=True, enum=AttendanceStatus),
+        *_person_ref("Substitute"),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+GUESTS = Sheet(
+    "Guests",
+    (
+        *_MEETING_REF,
+        Field("Name", "name", T, required=True, width=24),
+        Field("Organisation", "organisation", T, width=30),
+    ),
+)
+
+AUDITS = Sheet(
+    "Audits",
+    (
+        Field("Title", "title", T, required=True, width=44),
+        Field("Period", "@period", T, required=True, width=10),
+        Field("Quarter", "quarter", N, width=8),
+        Field("Core", "core", B, width=8),
+        Field("Theme", "theme", T),
+        Field("Priority", "priority", T, width=30),
+        *_person_ref("Lead"),
+        Field("Agencies", "@agencies", T, width=50),
+        Field("Cases sampled", "cases_sampled", N),
+        Field("Status", "status", E, enum=AuditStatus),
+        Field("Findings", "findings", T, width=50),
+        Field("Compliance", "compliance", T),
+        Field("Escalated to SAG", "escalated_to_sag_on", D),
+        Field("Assurance report requested", "assurance_requested_on", D),
+        Field("Letter of authority", "authority_letter_on", D),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+CASE_REVIEWS = Sheet(
+    "Case reviews",
+    (
+        Field("Reference", "reference", T, required=True, width=16),
+        Field("Type", "review_type", E, required=True, enum=ReviewType, width=30),
+        Field("Referring agency", "@agency", T, width=30),
+        Field("Incident known", "incident_known_on", D),
+        Field("Referral received", "referral_received_on", D),
+        Field("Referral confirmed", "referral_confirmed_on", D),
+        Field("Panel notified", "panel_notified_on", D),
+        Field("Rapid review sent", "rapid_review_sent_on", D),
+        Field("Decision date", "decision_on", D),
+        Field("Decision", "decision", E, enum=ReviewDecision),
+        Field("Commissioned", "commissioned_on", D),
+        Field("Reviewer", "reviewer", T, width=30),
+        Field("Methodology", "methodology", T, width=30),
+        Field("Final report", "final_report_on", D),
+        Field("Publication planned", "publication_planned_on", D),
+        Field("Publication notice", "publication_notice_on", D),
+        Field("Published", "published_on", D),
+        Field("Action plan agreed", "action_plan_agreed_on", D),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+ACTIONS = Sheet(
+    "Actions",
+    (
+        Field("Description", "description", T, required=True, width=50),
+        Field("Group", "@group", T, width=30),
+        Field("Meeting date", "@date", D),
+        Field("Agenda item", "@item", N, width=10),
+        Field("Audit", "@audit", T, width=30),
+        Field("Audit period", "@audit_period", T, width=10),
+        Field("Case review", "@case_review", T, width=14),
+        *_person_ref("Owner"),
+        Field("Due", "due_date", D),
+        Field("Status", "status", E, enum=ActionStatus),
+        Field("Done", "done_date", D),
+        Field("Notes", "notes", T, width=40),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    SETTINGS,
+    AGENCIES,
+    PEOPLE,
+    GROUPS,
+    MEMBERSHIPS,
+    MEETINGS,
+    AGENDA_ITEMS,
+    ATTENDANCE,
+    GUESTS,
+    AUDITS,
+    CASE_REVIEWS,
+    ACTIONS,
+)
+
+
+def sheet_named(name: str) -> Sheet | None:
+    wanted = " ".join(name.split()).casefold()
+    return next((s for s in SHEETS if s.name.casefold() == wanted), None)

@@ -1,0 +1,81 @@
+"""Starting the window: the application object, logging, and a dialog for unexpected errors."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from lscb_desktop import APP_NAME
+from lscb_desktop.config import config_dir, log_dir
+from lscb_desktop.store import DatabaseError, open_database
+
+log = logging.getLogger("lscb_desktop")
+
+
+def log_file() -> Path:
+    return log_dir() / "lscb-desktop.log"
+
+
+def setup_logging() -> None:
+    log_dir().mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_file(), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def show_unexpected_error(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """The excepthook: log the error, tell the user, and keep the program running."""
+    log.error("Unexpected error", exc_info=(kind, value, tb))
+    if QApplication.instance() is None:
+        sys.__excepthook__(kind, value, tb)
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        APP_NAME,
+        f"Something went wrong: {value}\n\nWhat you were doing may not have been "
+        f"saved. The details are in the log file:\n{log_file()}",
+    )
+    box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+    box.exec()
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName("LSCB Desktop")
+    QCoreApplication.setApplicationName(APP_NAME)
+    # Window state lives in an .ini file in our config folder, redirectable like everything else.
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config_dir()))
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+def run_window(db: str | None) -> int:
+    setup_logging()
+    app = create_app()
+    sys.excepthook = show_unexpected_error
+    try:
+        database = open_database(db)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    from lscb_desktop.ui.main_window import MainWindow  # noqa: PLC0415 - heavy GUI module, loaded late
+
+    window = MainWindow(database)
+    window.show()
+    code = app.exec()
+    database.dispose()
+    return int(code)

@@ -1,0 +1,87 @@
+"""A table model over a list of plain row objects, described by named columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+RowT = TypeVar("RowT")
+
+#: The value a proxy sorts by (dates as dates, numbers as numbers), rather than the shown text.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The row object itself.
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[RowT]):
+    header: str
+    value: Callable[[RowT], Any]
+    width: int = 120
+    #: What to sort by when it differs from the value ("Hassan, Dr Mohamed" by name).
+    sort: Callable[[RowT], Any] | None = None
+
+    def text(self, row: RowT) -> str:
+        value = self.value(row)
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        return str(value)
+
+    def sort_key(self, row: RowT) -> Any:
+        value = self.sort(row) if self.sort is not None else self.value(row)
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            return value.casefold()
+        return value
+
+
+class RecordTableModel(QAbstractTableModel, Generic[RowT]):
+    def __init__(self, columns: Sequence[Column[RowT]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._rows: list[RowT] = []
+
+    def set_rows(self, rows: Sequence[RowT]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> RowT:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row)
+        if role == SORT_ROLE:
+            return column.sort_key(row)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header
+        return None
