@@ -48,9 +48,7 @@ def _groups(session: Any) -> list[dict[str, Any]]:
             .where(Membership.start_date <= today)
             .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
             .group_by(Membership.group_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     query = select(Group).options(selectinload(Group.accountable_to)).order_by(Group.name)
     return [
@@ -65,18 +63,16 @@ def _groups(session: Any) -> list[dict[str, Any]]:
 
 def _meetings(session: Any) -> list[dict[str, Any]]:
     items = dict(
-        session.execute(select(AgendaItem.meeting_id, func.count()).group_by(AgendaItem.meeting_id))
-        .tuples()
-        .all()
+        session.execute(
+            select(AgendaItem.meeting_id, func.count()).group_by(AgendaItem.meeting_id)
+        ).all()
     )
     papers = dict(
         session.execute(
             select(AgendaItem.meeting_id, func.count())
             .where(AgendaItem.document_id.is_not(None))
             .group_by(AgendaItem.meeting_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     query = select(Meeting).options(selectinload(Meeting.group)).order_by(Meeting.starts_at)
     return [

@@ -101,7 +101,7 @@ def save_settings(database: Database, settings: Settings) -> None:
 
 def read_settings(session: Session) -> Settings:
     """The settings as seen inside an open session (an import reads and writes them there)."""
-    rows = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+    rows = dict(session.execute(select(Setting.key, Setting.value)).all())
     values = {}
     for key, text in rows.items():
         if key in FIELD_TYPES:

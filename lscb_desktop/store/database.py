@@ -41,7 +41,6 @@ def database_url(target: str | Path | None) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
@@ -177,6 +176,11 @@ def open_database(
     try:
         if migrate:
             _migrate(database)
+        if url.get_backend_name() == "sqlite":
+            # WAL is a property of the file: set it once the file is known to be ours, so that
+            # a database we refuse is left byte for byte as it was.
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     except SADatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig) if exc.orig else str(exc)

@@ -286,14 +286,23 @@ def iter_export(database: Database, path: Path) -> Iterator[Progress]:
         (spec.CASE_REVIEWS, case_review_rows),
         (spec.ACTIONS, lambda s: action_rows(s, start_month)),
     ]
-    book = Workbook(write_only=True)
     total = len(producers)
-    with database.session() as session:
-        for done, (sheet, produce) in enumerate(producers, start=1):
-            count = _write_sheet(book, sheet, produce(session))
-            yield Progress(done, total + 1, f"{sheet.name}: {count} rows")
+    # The temporary file is made first, so an unwritable folder fails before any work is done.
     with atomic_path(Path(path)) as partial:
-        book.save(partial)
+        book = Workbook(write_only=True)
+        saved = False
+        try:
+            with database.session() as session:
+                for done, (sheet, produce) in enumerate(producers, start=1):
+                    count = _write_sheet(book, sheet, produce(session))
+                    yield Progress(done, total + 1, f"{sheet.name}: {count} rows")
+            book.save(partial)
+            saved = True
+        finally:
+            if not saved:  # abandoned or failed: finish the sheets' own temporary files
+                for ws in book.worksheets:
+                    if not ws.closed:
+                        ws.close()
     yield Progress(total + 1, total + 1, f"Saved {Path(path).name}")
 
 

@@ -306,10 +306,6 @@ class _Importer:
                 ]
                 if len(same) == 1 and (not email or same[0].email in (None, email)):
                     person = same[0]
-            owner = self.index.by_email.get(email) if email else None
-            if owner is not None and person is not None and owner is not person:
-                row.fail("Email", f"{email} already belongs to another person")
-                continue
             if person is None:
                 person = Person(**{**_PERSON_DEFAULTS, **values})
                 self.session.add(person)
