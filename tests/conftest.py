@@ -12,9 +12,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from lscb_desktop.config import HOME_ENV  # noqa: E402
-from lscb_desktop.services.sample import create_sample  # noqa: E402
-from lscb_desktop.store import Database, open_database  # noqa: E402
+from lscb_desktop.config import HOME_ENV
+from lscb_desktop.services.sample import create_sample
+from lscb_desktop.store import Database, open_database
 
 #: The sample is laid out around this day, so the tests see the same meetings every run.
 SAMPLE_TODAY = dt.date(2026, 11, 23)

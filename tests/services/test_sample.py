@@ -101,7 +101,7 @@ def parse_tables() -> dict[str, list[Seat]]:
         elif line.startswith("\t\t\t"):  # a wrapped third column
             current[-1][3] += " " + line.strip()
         elif line.strip():
-            current.append((line.split("\t") + ["", "", ""])[:4])
+            current.append([*line.split("\t"), "", "", ""][:4])
     seats: dict[str, list[Seat]] = {}
     for group, rows in tables.items():
         found: dict[str, Seat] = {}

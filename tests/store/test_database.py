@@ -57,7 +57,8 @@ def test_a_copy_is_taken_before_a_migration_runs(tmp_path, monkeypatch):
     (migrations / "versions" / "0002_test.py").write_text(
         '"""test step"""\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
         'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n'
-        "def upgrade():\n    op.create_table('scratch', sa.Column('id', sa.Integer, primary_key=True))\n\n"
+        "def upgrade():\n"
+        "    op.create_table('scratch', sa.Column('id', sa.Integer, primary_key=True))\n\n"
         "def downgrade():\n    op.drop_table('scratch')\n"
     )
     monkeypatch.setattr(store_database, "MIGRATIONS", migrations)
@@ -95,7 +96,7 @@ def test_files_that_are_not_ours_are_refused_with_a_message(tmp_path):
         open_database(other)
     text_file = tmp_path / "notes.sqlite"
     text_file.write_text("meeting notes, not a database\n" * 100)
-    with pytest.raises(DatabaseError, match="Cannot open notes.sqlite"):
+    with pytest.raises(DatabaseError, match=r"Cannot open notes\.sqlite"):
         open_database(text_file)
     with pytest.raises(DatabaseError, match="no database"):
         open_database(tmp_path / "missing.sqlite", create=False)
