@@ -1,0 +1,116 @@
+"""The command line, as a user runs it: output on stdout, errors on stderr, honest exit codes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from openpyxl import Workbook
+
+from lscb_desktop.cli import main
+from lscb_desktop.config import sample_database_path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_creates_the_sample_and_will_not_overwrite_it(capsys, tmp_path):
+    db = str(tmp_path / "demo.sqlite")
+    code, out, _ = run(capsys, "demo", "--db", db, "--today", "2026-11-23")
+    assert code == 0
+    assert "Created the sample database" in out
+    code, _, err = run(capsys, "demo", "--db", db)
+    assert code == 1
+    assert "already holds records; use --force" in err
+    assert run(capsys, "demo", "--db", db, "--force", "--today", "2026-11-23")[0] == 0
+
+
+def test_demo_without_db_fills_the_sample_database_in_the_data_folder(capsys):
+    assert run(capsys, "demo", "--today", "2026-11-23")[0] == 0
+    assert sample_database_path().exists()
+
+
+def test_list_as_json_and_as_a_table(capsys, sample_path):
+    code, out, _ = run(capsys, "--db", str(sample_path), "list", "groups", "--json")
+    assert code == 0
+    groups = {g["short_name"]: g for g in json.loads(out)}
+    assert groups["SAG"]["quorum_agencies"] == 3
+    assert groups["SAG"]["accountable_to"] == "Executive Group"
+    assert isinstance(groups["SAG"]["id"], int)
+
+    code, out, _ = run(capsys, "list", "people", "--json", "--db", str(sample_path))
+    mary = next(p for p in json.loads(out) if p["name"] == "Mary Emson")
+    assert mary["agency"] == "Luton Clinical Commissioning Group"
+    assert mary["email"] == "mary.emson@lutonccg.nhs.uk"
+
+    code, out, _ = run(capsys, "list", "meetings", "--json", "--db", str(sample_path))
+    meetings = json.loads(out)
+    board = [m for m in meetings if m["group"] == "Strategic Board" and m["date"] == "2026-06-10"]
+    assert board[0]["status"] == "held"
+    assert board[0]["agenda_items"] >= 6
+
+    code, out, _ = run(capsys, "list", "agencies", "--db", str(sample_path))
+    assert code == 0
+    assert out.splitlines()[0].split()[:3] == ["id", "name", "short_name"]
+    assert "Bedfordshire Police" in out
+
+
+def test_check_reports_a_sound_database_and_finds_a_broken_one(capsys, sample_path):
+    code, out, _ = run(capsys, "check", "--db", str(sample_path))
+    assert code == 0
+    assert out.startswith("No problems found (65 people")
+    with sqlite3.connect(sample_path) as connection:  # an attendance row for a non-member
+        connection.execute("PRAGMA foreign_keys=OFF")
+        connection.execute(
+            "UPDATE attendance SET person_id = (SELECT id FROM person WHERE name = 'Glen Denham')"
+            " WHERE id = (SELECT a.id FROM attendance a JOIN meeting m ON m.id = a.meeting_id"
+            " JOIN board_group g ON g.id = m.group_id WHERE g.short_name = 'Board' LIMIT 1)"
+        )
+    code, out, _ = run(capsys, "check", "--db", str(sample_path))
+    assert code == 1
+    assert "attendance for Glen Denham" in out
+    assert "not a member of that group then" in out
+
+
+def test_backup_export_and_import(capsys, sample_path, tmp_path):
+    backup = tmp_path / "backup.sqlite"
+    assert run(capsys, "backup", str(backup), "--db", str(sample_path))[0] == 0
+    assert backup.exists()
+    book = tmp_path / "all.xlsx"
+    code, out, _ = run(capsys, "export", "workbook", str(book), "--db", str(sample_path))
+    assert code == 0
+    assert "Exported" in out
+    fresh = str(tmp_path / "fresh.sqlite")
+    code, out, _ = run(capsys, "import", "workbook", str(book), "--db", fresh)
+    assert code == 0
+    assert "People: 65 new" in out
+    code, out, _ = run(capsys, "import", "workbook", str(book), "--db", fresh)
+    assert out.strip() == "Nothing to change: every record was already in the database."
+
+
+def test_a_bad_import_exits_non_zero_and_names_each_row(capsys, sample_path, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    book = Workbook()
+    book.active.title = "People"
+    book.active.append(["Name", "Agency"])
+    book.active.append(["Ann Other", "Luton Zoo"])
+    book.save(path)
+    code, out, err = run(capsys, "import", "workbook", str(path), "--db", str(sample_path))
+    assert code == 1
+    assert out == ""
+    assert "bad.xlsx: 1 problem(s) in the workbook; nothing was imported." in err
+    assert "People, row 2, Agency: unknown agency “Luton Zoo”" in err
+
+
+def test_errors_go_to_stderr(capsys, tmp_path):
+    code, out, err = run(capsys, "list", "people", "--db", str(tmp_path / "missing.sqlite"))
+    assert (code, out) == (1, "")
+    assert "There is no database at" in err
+    with pytest.raises(SystemExit) as usage:
+        main(["list", "cats"])
+    assert usage.value.code == 2
+    assert "invalid choice: 'cats'" in capsys.readouterr().err
