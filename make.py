@@ -5,6 +5,8 @@
     python3 make.py test       set up .venv, lint, type-check and run the tests offscreen
     python3 make.py lint       ruff and mypy only
     python3 make.py installer  build the Windows folder with PyInstaller (see installer/README.md)
+    python3 make.py migration "what changed"
+                               write a new Alembic migration from the change to the models
 
 Only the standard library is used here, so it runs on a fresh machine with nothing but Python 3.11+.
 Setting up is skipped when pyproject.toml has not changed since the last time.
@@ -75,7 +77,11 @@ def cmd_run(extra: list[str]) -> int:
 
 
 def cmd_lint(python: Path) -> int:
-    if run(python, "-m", "ruff", "check", "lscb_desktop", "tests", "make.py", "benchmarks") != 0:
+    paths = ["lscb_desktop", "tests", "make.py"]
+    if run(python, "-m", "ruff", "check", *paths) != 0:
+        return 1
+    if run(python, "-m", "ruff", "format", "--check", "--quiet", *paths) != 0:
+        print("make.py: run `.venv/bin/ruff format lscb_desktop tests make.py`", file=sys.stderr)
         return 1
     return run(python, "-m", "mypy")
 
@@ -97,8 +103,38 @@ def cmd_installer() -> int:
     return run(python, "-m", "PyInstaller", "--noconfirm", "installer/lscb_desktop.spec")
 
 
+MIGRATION_SCRIPT = """
+import sys, tempfile
+from pathlib import Path
+from alembic import command
+from lscb_desktop.store import open_database
+from lscb_desktop.store.database import alembic_config
+with tempfile.TemporaryDirectory() as folder:
+    database = open_database(Path(folder) / "head.sqlite")
+    config = alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.revision(config, message=sys.argv[1], autogenerate=True)
+    database.dispose()
+"""
+
+
+def cmd_migration(extra: list[str]) -> int:
+    if len(extra) != 1:
+        print('usage: python3 make.py migration "what changed"', file=sys.stderr)
+        return 2
+    python = setup()
+    if run(python, "-c", MIGRATION_SCRIPT, extra[0]) != 0:
+        return 1
+    print(
+        "make.py: review the new file in lscb_desktop/store/migrations/versions/, "
+        "then add an old-version fixture test for it"
+    )
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "lint", "installer"}:
+    if not argv or argv[0] not in {"run", "test", "lint", "installer", "migration"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
@@ -108,6 +144,8 @@ def main(argv: list[str]) -> int:
         return cmd_test(extra)
     if command == "lint":
         return cmd_lint(setup())
+    if command == "migration":
+        return cmd_migration(extra)
     return cmd_installer()
 
 

@@ -18,14 +18,14 @@ from lscb_desktop.store import Database
 from lscb_desktop.ui.table_model import SORT_ROLE, Column, RecordTableModel
 
 MEMBER_COLUMNS: list[Column[MemberRow]] = [
-    Column("Name", lambda r: r.name, 170, sort=lambda r: r.sort_name.casefold()),
-    Column("Role", lambda r: r.role, 110),
-    Column("Agency", lambda r: r.agency, 220),
-    Column("Job title", lambda r: r.job_title, 180),
-    Column("Email", lambda r: r.email, 220),
-    Column("Phone", lambda r: r.phone, 110),
-    Column("Substitute", lambda r: r.substitute, 130),
-    Column("Agreement signed", lambda r: r.agreement_signed, 110),
+    Column("Name", lambda r: r.name, 150, sort=lambda r: r.sort_name.casefold()),
+    Column("Role", lambda r: r.role, 105),
+    Column("Agency", lambda r: r.agency, 200),
+    Column("Job title", lambda r: r.job_title, 165),
+    Column("Email", lambda r: r.email, 215),
+    Column("Phone", lambda r: r.phone, 100),
+    Column("Substitute", lambda r: r.substitute, 105),
+    Column("Agreement signed", lambda r: r.agreement_signed, 120),
     Column("Induction", lambda r: r.induction, 70),
     Column("Left", lambda r: r.end_date, 90),
 ]
@@ -61,6 +61,7 @@ class BoardTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAccessibleName(f"{board_term} members")
         for index, column in enumerate(MEMBER_COLUMNS):
             self.table.setColumnWidth(index, column.width)

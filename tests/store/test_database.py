@@ -129,3 +129,15 @@ def test_a_backup_is_a_consistent_copy(sample_db, tmp_path):
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT count(*) FROM attendance").fetchone() == (963,)
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(empty_db):
+    """A model changed without a migration (`python3 make.py migration`) fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from lscb_desktop.models import Base
+
+    with empty_db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
