@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from dataclasses import dataclass, fields
 from typing import Any
@@ -121,4 +122,42 @@ def write_settings(session: Session, settings: Settings) -> None:
         if row is None:
             session.add(Setting(key=key, value=text))
         elif row.value != text:
+            row.value = text
+
+
+# -- the logo ---------------------------------------------------------------------------------
+
+LOGO_KEY = "logo"
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def load_logo(database: Database) -> bytes | None:
+    """The organisation's logo (PNG or JPEG) for the first page of documents, if one is set.
+
+    It is kept in the database, out of :class:`Settings`, so that the settings stay small text
+    and the workbook export (whose cells hold at most 32,767 characters) leaves it out.
+    """
+    with database.session() as session:
+        row = session.get(Setting, LOGO_KEY)
+        return base64.b64decode(row.value) if row is not None and row.value else None
+
+
+def save_logo(database: Database, data: bytes | None) -> None:
+    """Sets the logo (None removes it); raises ValueError for a file that is not PNG or JPEG."""
+    if data is not None:
+        if not data.startswith(_IMAGE_SIGNATURES):
+            raise ValueError("logo: choose a PNG or JPEG image")
+        if len(data) > LOGO_MAX_BYTES:
+            raise ValueError("logo: the image is over 2 MB; choose a smaller one")
+    with database.session() as session:
+        row = session.get(Setting, LOGO_KEY)
+        if data is None:
+            if row is not None:
+                session.delete(row)
+            return
+        text = base64.b64encode(data).decode("ascii")
+        if row is None:
+            session.add(Setting(key=LOGO_KEY, value=text))
+        else:
             row.value = text

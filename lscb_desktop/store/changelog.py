@@ -26,6 +26,17 @@ def _record_id(obj: Base) -> str:
     return ",".join(str(part) for part in key)
 
 
+#: Longer text (an encoded logo, say) is logged by its length, to keep the log readable and small.
+LONGEST_LOGGED = 2000
+
+
+def _loggable(value: Any) -> Any:
+    plain = as_plain(value)
+    if isinstance(plain, str) and len(plain) > LONGEST_LOGGED:
+        return f"<{len(plain):,} characters>"
+    return plain
+
+
 def _changes(obj: Base, operation: str) -> dict[str, list[Any]]:
     state = inspect(obj)
     exclude = type(obj).__changelog_exclude__
@@ -42,7 +53,7 @@ def _changes(obj: Base, operation: str) -> dict[str, list[Any]]:
             new = history.added[0] if history.added else None
             if old == new:
                 continue
-            result[key] = [as_plain(old), as_plain(new)]
+            result[key] = [_loggable(old), _loggable(new)]
         else:
             # After an insert every value is in the object's dict; a deleted object may have
             # expired attributes, which getattr loads (before the flush, so nothing is lost).
@@ -50,9 +61,9 @@ def _changes(obj: Base, operation: str) -> dict[str, list[Any]]:
             if value is None or value == "":
                 continue
             if operation == "insert":
-                result[key] = [None, as_plain(value)]
+                result[key] = [None, _loggable(value)]
             else:
-                result[key] = [as_plain(value), None]
+                result[key] = [_loggable(value), None]
     for rel in state.mapper.relationships:
         if rel.secondary is None or operation != "update":
             continue

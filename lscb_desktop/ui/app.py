@@ -49,15 +49,19 @@ def show_unexpected_error(
     box.exec()
 
 
+def use_config_folder() -> None:
+    """Window state lives in an .ini file in our config folder, redirectable like the rest."""
+    QCoreApplication.setOrganizationName("LSCB Desktop")
+    QCoreApplication.setApplicationName(APP_NAME)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config_dir()))
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
+    use_config_folder()  # again for an existing app: each test has its own folder
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    QCoreApplication.setOrganizationName("LSCB Desktop")
-    QCoreApplication.setApplicationName(APP_NAME)
-    # Window state lives in an .ini file in our config folder, redirectable like everything else.
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config_dir()))
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APP_NAME)
     return app

@@ -1,98 +1,206 @@
-"""The Board tab: the Strategic Board's members, searchable and sortable."""
+"""The Board tab: the Strategic Board's members, and the agencies they represent."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from lscb_desktop.services.members import MemberRow, board_group_id, group_members
+from lscb_desktop.services.agencies import AgencyRow, agency_rows
+from lscb_desktop.services.members import board_group_id
 from lscb_desktop.store import Database
-from lscb_desktop.ui.table_model import SORT_ROLE, Column, RecordTableModel
-
-MEMBER_COLUMNS: list[Column[MemberRow]] = [
-    Column("Name", lambda r: r.name, 150, sort=lambda r: r.sort_name.casefold()),
-    Column("Role", lambda r: r.role, 105),
-    Column("Agency", lambda r: r.agency, 200),
-    Column("Job title", lambda r: r.job_title, 165),
-    Column("Email", lambda r: r.email, 215),
-    Column("Phone", lambda r: r.phone, 100),
-    Column("Substitute", lambda r: r.substitute, 105),
-    Column("Agreement signed", lambda r: r.agreement_signed, 120),
-    Column("Induction", lambda r: r.induction, 70),
-    Column("Left", lambda r: r.end_date, 90),
-]
+from lscb_desktop.ui.members_panel import MembersPanel, make_proxy, make_table
+from lscb_desktop.ui.small_dialogs import AgencyDialog
+from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
 
 
-class BoardTab(QWidget):
+def agency_columns(board_term: str) -> list[Column[AgencyRow]]:
+    return [
+        Column("Agency", lambda r: r.name, 260),
+        Column("Short name", lambda r: r.short_name, 90),
+        Column("Sector", lambda r: r.sector, 110),
+        Column("Statutory partner", lambda r: "Yes" if r.statutory_partner else "No", 110),
+        Column(f"{board_term} members", lambda r: "; ".join(r.representatives) or "—", 300),
+        Column(
+            "Flag",
+            lambda r: f"Statutory partner with no {board_term} member" if r.unrepresented else "",
+            260,
+        ),
+    ]
+
+
+class AgenciesPanel(QWidget):
+    """The partner agencies, their current Board members, and who is missing."""
+
+    changed = Signal()
+
     def __init__(
         self, database: Database, board_term: str = "Board", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.database = database
-        self.model: RecordTableModel[MemberRow] = RecordTableModel(MEMBER_COLUMNS, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
+        self.board_term = board_term
+        self.model: RecordTableModel[AgencyRow] = RecordTableModel(
+            agency_columns(board_term), self, warn=lambda row: row.unrepresented
+        )
+        self.proxy = make_proxy(self, self.model)
+        self.title = QLabel(self)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search members (Ctrl+F)")
+        self.search.setPlaceholderText("Search agencies")
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search members")
+        self.search.setAccessibleName("Search agencies")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.show_former = QCheckBox("Show former members", self)
-        self.show_former.toggled.connect(self.refresh)
-        self.count_label = QLabel(self)
-
-        self.table = QTableView(self)
+        self.table: QTableView = make_table(self, "board/agencies")
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.table.setAccessibleName("Agencies")
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setAccessibleName(f"{board_term} members")
-        for index, column in enumerate(MEMBER_COLUMNS):
+        for index, column in enumerate(self.model.columns):
             self.table.setColumnWidth(index, column.width)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
-        self.search.textChanged.connect(self._update_count)
-
+        self.table.doubleClicked.connect(self.edit_agency)
+        self.new_button = QPushButton("New a&gency…", self)
+        self.edit_button = QPushButton("Edit agenc&y…", self)
+        self.new_button.clicked.connect(self.new_agency)
+        self.edit_button.clicked.connect(self.edit_agency)
         top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.show_former)
-        top.addWidget(self.count_label)
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.search)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
         self.refresh()
 
     def refresh(self) -> None:
-        group_id = board_group_id(self.database)
-        rows = (
-            []
-            if group_id is None
-            else group_members(self.database, group_id, include_former=self.show_former.isChecked())
-        )
-        self.table.setColumnHidden(len(MEMBER_COLUMNS) - 1, not self.show_former.isChecked())
+        rows = agency_rows(self.database)
         self.model.set_rows(rows)
+        missing = sum(row.unrepresented for row in rows)
+        text = f"<b>Agencies</b> ({len(rows)})"
+        if missing:
+            text += (
+                f" — <span style='color:#8a1c14'><b>{missing} statutory partner(s) with no "
+                f"{self.board_term} member</b></span>"
+            )
+        self.title.setText(text)
 
-    def _update_count(self, *_args: object) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown} of {total}" if shown != total else f"{total} members")
+    def set_terms(self, board_term: str) -> None:
+        self.board_term = board_term
+        self.model.set_columns(agency_columns(board_term))
+        self.refresh()
+
+    def current_agency(self) -> AgencyRow | None:
+        index = self.table.currentIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        return row if isinstance(row, AgencyRow) else None
+
+    def new_agency(self) -> None:
+        if AgencyDialog(self.database, None, self).exec():
+            self.refresh()
+            self.changed.emit()
+
+    def edit_agency(self) -> None:
+        row = self.current_agency()
+        if row is not None and AgencyDialog(self.database, row.id, self).exec():
+            self.refresh()
+            self.changed.emit()
+
+
+class BoardTab(QWidget):
+    status = Signal(str)
+
+    def __init__(
+        self, database: Database, board_term: str = "Board", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.members = MembersPanel(database, "board/members", self)
+        self.agencies = AgenciesPanel(database, board_term, self)
+        self.heading = QLabel(self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("board/splitter")
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.heading)
+        column.addWidget(self.members)
+        self.splitter.addWidget(holder)
+        self.splitter.addWidget(self.agencies)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        self.members.changed.connect(self.agencies.refresh)
+        self.agencies.changed.connect(self.members.refresh)
+        self.members.status.connect(self.status)
+        self.board_term = board_term
+        self.set_terms(board_term)
+        self.refresh()
+
+    # The table, search box and model of the members, for tests and the main window.
+    @property
+    def table(self) -> QTableView:
+        return self.members.table
+
+    @property
+    def search(self) -> QLineEdit:
+        return self.members.search
+
+    @property
+    def proxy(self) -> QSortFilterProxyModel:
+        return self.members.proxy
+
+    @property
+    def show_former(self) -> QCheckBox:
+        return self.members.show_former
+
+    @property
+    def count_label(self) -> QLabel:
+        return self.members.count_label
+
+    def set_terms(self, board_term: str) -> None:
+        self.board_term = board_term
+        self.heading.setText(f"<b>{board_term} members</b>")
+        self.members.table.setAccessibleName(f"{board_term} members")
+        self.agencies.set_terms(board_term)
+
+    def refresh(self) -> None:
+        group_id = board_group_id(self.database)
+        self.members.set_group(group_id, f"the {self.board_term}")
+        self.agencies.refresh()
 
     def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
+        self.members.focus_search()
+
+    def new_record(self) -> None:
+        self.members.new_record()
+
+    def edit_record(self) -> None:
+        self.members.edit_record()
+
+    def remove_record(self) -> None:
+        self.members.remove_record()
+
+    def delete_record(self) -> None:
+        self.members.delete_record()
+
+    def tables(self) -> list[QTableView]:
+        return [self.members.table, self.agencies.table]
+
+    def save_state(self, store: QSettings) -> None:
+        store.setValue(self.splitter.objectName(), self.splitter.saveState())
+
+    def restore_state(self, store: QSettings) -> None:
+        state = store.value(self.splitter.objectName())
+        if state is not None:
+            self.splitter.restoreState(state)

@@ -1,28 +1,52 @@
-"""The main window: tabs over the open database, and the File menu's workbook and backup actions."""
+"""The main window: the tabs over the open database, its menus, and what it remembers."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any, Protocol
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QProgressDialog,
+    QTableView,
     QTabWidget,
     QWidget,
 )
 
 from lscb_desktop import APP_NAME, __version__
 from lscb_desktop.services.files import OutputError
-from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.settings import Settings, load_settings
 from lscb_desktop.services.workbook import ImportFailed, import_workbook, iter_export
-from lscb_desktop.store import Database, DatabaseError
+from lscb_desktop.store import Database, DatabaseError, open_database
 from lscb_desktop.ui.board_tab import BoardTab
+from lscb_desktop.ui.guide import show_user_guide
+from lscb_desktop.ui.settings_dialog import SettingsDialog
+from lscb_desktop.ui.subgroups_tab import SubgroupsTab
+from lscb_desktop.ui.workers import Report, consume, run_with_progress
+
+RECENT_KEY = "recent/databases"
+RECENT_MAX = 8
+
+
+class RecordTab(Protocol):
+    """What the main window asks of a tab (the Edit menu acts on the current tab)."""
+
+    def refresh(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def new_record(self) -> None: ...
+    def edit_record(self) -> None: ...
+    def remove_record(self) -> None: ...
+    def delete_record(self) -> None: ...
+    def tables(self) -> list[QTableView]: ...
+    def save_state(self, store: QSettings) -> None: ...
+    def restore_state(self, store: QSettings) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -30,68 +54,244 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.database = database
         self.settings = load_settings(database)
-        self.setWindowTitle(f"{self.settings.organisation_name} — {database.display_name}")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.board_tab = BoardTab(database, self.settings.term_board, self)
-        self.tabs.addTab(self.board_tab, self.settings.term_board)
         self.setCentralWidget(self.tabs)
+        self._build_tabs()
         self._build_menus()
-        self.statusBar().showMessage(f"Database: {database.path or database.url}")
+        self._apply_terms()
         self._restore_state()
+        remember_recent(database)
+
+    # -- tabs ---------------------------------------------------------------------------------
+
+    def _build_tabs(self) -> None:
+        self.board_tab = BoardTab(self.database, self.settings.term_board, self)
+        self.subgroups_tab = SubgroupsTab(self.database, self)
+        self.tabs.addTab(self.board_tab, self.settings.term_board)
+        self.tabs.addTab(self.subgroups_tab, "Sub-groups")
+        for tab in (self.board_tab, self.subgroups_tab):
+            tab.status.connect(self.show_status)
+        self.board_tab.members.changed.connect(self.subgroups_tab.refresh)
+        self.board_tab.agencies.changed.connect(self.subgroups_tab.refresh)
+        self.subgroups_tab.changed.connect(self.board_tab.refresh)
+
+    def record_tabs(self) -> list[RecordTab]:
+        return [self.board_tab, self.subgroups_tab]
+
+    def current_tab(self) -> RecordTab:
+        return self.record_tabs()[self.tabs.currentIndex()]
+
+    def refresh_all(self) -> None:
+        for tab in self.record_tabs():
+            tab.refresh()
+
+    def _apply_terms(self) -> None:
+        """The title, tab names and labels follow the organisation's name and chosen terms."""
+        self.setWindowTitle(f"{self.settings.organisation_name} — {self.database.display_name}")
+        self.tabs.setTabText(0, self.settings.term_board)
+        self.board_tab.set_terms(self.settings.term_board)
+        self.view_actions[0].setText(f"&{self.settings.term_board}")
+        self.statusBar().showMessage(f"Database: {self.database.path or self.database.url}")
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     # -- menus --------------------------------------------------------------------------------
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence.StandardKey | str | None = None
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence.StandardKey | str | None = None,
+        menu: QMenu | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())
+        if menu is not None:
+            menu.addAction(action)
         return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.import_action = self._action("&Import workbook…", self.import_workbook)
-        self.export_action = self._action("&Export workbook…", self.export_workbook)
-        self.backup_action = self._action("&Backup now…", self.backup_now)
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.export_action)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action("New &database…", self.new_database, "Ctrl+Shift+N", file_menu)
+        self._action(
+            "&Open database…", self.open_database, QKeySequence.StandardKey.Open, file_menu
+        )
+        self.recent_menu = file_menu.addMenu("&Recent databases")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        file_menu.addAction(self.backup_action)
+        self.backup_action = self._action("&Backup now…", self.backup_now, None, file_menu)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find))
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&About", self.about))
+        self.import_action = self._action(
+            "&Import workbook…", self.import_workbook, None, file_menu
+        )
+        self.export_action = self._action(
+            "&Export workbook…", self.export_workbook, None, file_menu
+        )
+        file_menu.addSeparator()
+        self.settings_action = self._action("&Settings…", self.edit_settings, "Ctrl+,", file_menu)
+        file_menu.addSeparator()
+        self._action("&Quit", self.close, "Ctrl+Q", file_menu)
 
-    def focus_search(self) -> None:
-        current = self.tabs.currentWidget()
-        if hasattr(current, "focus_search"):
-            current.focus_search()
+        edit_menu = bar.addMenu("&Edit")
+        self.new_action = self._action(
+            "&New…",
+            lambda: self.current_tab().new_record(),
+            QKeySequence.StandardKey.New,
+            edit_menu,
+        )
+        self.edit_action = self._action(
+            "&Edit…", lambda: self.current_tab().edit_record(), "Ctrl+E", edit_menu
+        )
+        self.end_action = self._action(
+            "End &membership…", lambda: self.current_tab().remove_record(), "Ctrl+D", edit_menu
+        )
+        self.delete_action = self._action(
+            "&Delete…",
+            lambda: self.current_tab().delete_record(),
+            QKeySequence.StandardKey.Delete,
+            edit_menu,
+        )
+        edit_menu.addSeparator()
+        self._action(
+            "&Find",
+            lambda: self.current_tab().focus_search(),
+            QKeySequence.StandardKey.Find,
+            edit_menu,
+        )
 
-    # -- workbook and backup --------------------------------------------------------------------
+        view_menu = bar.addMenu("&View")
+        self.view_actions: list[QAction] = []
+        for index, name in enumerate([self.settings.term_board, "Sub-groups"]):
+            self.view_actions.append(
+                self._action(
+                    f"&{name}",
+                    partial(self.tabs.setCurrentIndex, index),
+                    f"Ctrl+{index + 1}",
+                    view_menu,
+                )
+            )
+        view_menu.addSeparator()
+        self._action("&Refresh", self.refresh_all, QKeySequence.StandardKey.Refresh, view_menu)
 
-    def _folder(self) -> str:
-        return str(QSettings().value("paths/last_folder", str(Path.home())))
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            "&User guide",
+            lambda: show_user_guide(self),
+            QKeySequence.StandardKey.HelpContents,
+            help_menu,
+        )
+        self._action(f"&About {APP_NAME}", self.about, None, help_menu)
 
-    def _remember_folder(self, path: str) -> None:
-        QSettings().setValue("paths/last_folder", str(Path(path).parent))
+    # -- databases ----------------------------------------------------------------------------
 
-    def import_workbook(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import workbook", self._folder(), "Excel workbooks (*.xlsx)"
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = recent_databases()
+        for path in paths:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.switch_to(Path(p)))
+            action.setEnabled(Path(path).exists())
+        if not paths:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New database", _folder(), "Databases (*.sqlite)"
         )
         if not path:
             return
-        self._remember_folder(path)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        target = Path(path)
+        if target.suffix == "":
+            target = target.with_suffix(".sqlite")
+        if target.exists():
+            QMessageBox.warning(
+                self,
+                "New database",
+                f"{target.name} already exists and was left as it is. "
+                "Use Open database… to open it, or choose another name.",
+            )
+            return
+        _remember_folder(str(target))
+        if self.switch_to(target):
+            self.edit_settings()
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open database", _folder(), "Databases (*.sqlite *.db);;All files (*)"
+        )
+        if path:
+            _remember_folder(path)
+            self.switch_to(Path(path))
+
+    def switch_to(self, path: Path) -> bool:
+        """Opens another database in this window; the current one stays open if that fails."""
+        if self.database.path is not None and path.resolve() == self.database.path.resolve():
+            return True
         try:
-            result = import_workbook(self.database, Path(path))
-        except ImportFailed as failed:
-            QApplication.restoreOverrideCursor()
+            database = open_database(path)
+        except DatabaseError as exc:
+            QMessageBox.warning(self, "Open database", str(exc))
+            return False
+        self._save_state()
+        old = self.database
+        self.database = database
+        self.settings = load_settings(database)
+        index = self.tabs.currentIndex()
+        for tab in self.record_tabs():
+            self.tabs.removeTab(self.tabs.indexOf(tab))  # type: ignore[arg-type]
+            tab.deleteLater()  # type: ignore[attr-defined]
+        self._build_tabs()
+        self.tabs.setCurrentIndex(index)
+        self._apply_terms()
+        self._restore_tables()
+        old.dispose()
+        remember_recent(database)
+        self.show_status(f"Opened {database.display_name}")
+        return True
+
+    def backup_now(self) -> None:
+        if self.database.path is None:
+            QMessageBox.information(self, "Backup", "Only a database file can be backed up here.")
+            return
+        stem = self.database.path.stem
+        suggested = str(Path(_folder()) / f"{stem} backup {dt.datetime.now():%Y-%m-%d %H%M}.sqlite")
+        path, _ = QFileDialog.getSaveFileName(self, "Backup now", suggested, "Databases (*.sqlite)")
+        if not path:
+            return
+        _remember_folder(path)
+        try:
+            self.database.backup_to(Path(path))
+        except (DatabaseError, OSError) as exc:
+            QMessageBox.warning(self, "Backup", f"The backup was not made: {exc}")
+            return
+        self.show_status(f"Backed up to {path}")
+
+    # -- workbook -----------------------------------------------------------------------------
+
+    def import_workbook(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import workbook", _folder(), "Excel workbooks (*.xlsx)"
+        )
+        if not path:
+            return
+        _remember_folder(path)
+        database = self.database
+        outcome = run_with_progress(
+            self,
+            "Import workbook",
+            lambda report: import_workbook(database, Path(path), report),
+            f"Importing {Path(path).name}…",
+        )
+        if outcome.cancelled:
+            self.show_status("Import cancelled: nothing was changed")
+            return
+        if isinstance(outcome.error, ImportFailed):
+            failed = outcome.error
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
                 "Import workbook",
@@ -104,8 +304,13 @@ class MainWindow(QMainWindow):
             box.setDetailedText("\n".join(str(p) for p in failed.problems))
             box.exec()
             return
-        QApplication.restoreOverrideCursor()
-        self.board_tab.refresh()
+        if outcome.error is not None:
+            raise outcome.error
+        result = outcome.result
+        assert result is not None
+        self.settings = load_settings(self.database)
+        self._apply_terms()
+        self.refresh_all()
         text = result.summary()
         if result.warnings:
             text += "\n\nWarnings:\n" + "\n".join(result.warnings)
@@ -113,7 +318,7 @@ class MainWindow(QMainWindow):
 
     def export_workbook(self) -> None:
         suggested = str(
-            Path(self._folder()) / f"{self.settings.organisation_short_name} records "
+            Path(_folder()) / f"{self.settings.organisation_short_name} records "
             f"{dt.date.today():%Y-%m-%d}.xlsx"
         )
         path, _ = QFileDialog.getSaveFileName(
@@ -121,42 +326,31 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        self._remember_folder(path)
-        progress = QProgressDialog("Exporting…", "Cancel", 0, 100, self)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        try:
-            for step in iter_export(self.database, Path(path)):
-                progress.setValue(int(step.fraction * 100))
-                progress.setLabelText(step.message)
-                QApplication.processEvents()
-                if progress.wasCanceled():
-                    return
-        except OutputError as exc:
-            QMessageBox.warning(self, "Export workbook", str(exc))
-            return
-        finally:
-            progress.close()
-        self.statusBar().showMessage(f"Exported to {path}", 8000)
+        _remember_folder(path)
+        database = self.database
 
-    def backup_now(self) -> None:
-        if self.database.path is None:
-            QMessageBox.information(self, "Backup", "Only a database file can be backed up here.")
-            return
-        stem = self.database.path.stem
-        suggested = str(
-            Path(self._folder()) / f"{stem} backup {dt.datetime.now():%Y-%m-%d %H%M}.sqlite"
-        )
-        path, _ = QFileDialog.getSaveFileName(self, "Backup now", suggested, "Databases (*.sqlite)")
-        if not path:
-            return
-        self._remember_folder(path)
-        try:
-            self.database.backup_to(Path(path))
-        except (DatabaseError, OSError) as exc:
-            QMessageBox.warning(self, "Backup", f"The backup was not made: {exc}")
-            return
-        self.statusBar().showMessage(f"Backed up to {path}", 8000)
+        def job(report: Report) -> None:
+            consume(iter_export(database, Path(path)), report)
+
+        outcome = run_with_progress(self, "Export workbook", job, "Exporting…")
+        if outcome.cancelled:
+            self.show_status("Export cancelled: no file was written")
+        elif isinstance(outcome.error, OutputError):
+            QMessageBox.warning(self, "Export workbook", str(outcome.error))
+        elif outcome.error is not None:
+            raise outcome.error
+        else:
+            self.show_status(f"Exported to {path}")
+
+    # -- settings and help ---------------------------------------------------------------------
+
+    def edit_settings(self) -> None:
+        saved: Settings | None = SettingsDialog.edit(self, self.database)
+        if saved is not None:
+            self.settings = saved
+            self._apply_terms()
+            self.refresh_all()
+            self.show_status("Settings saved")
 
     def about(self) -> None:
         QMessageBox.about(
@@ -169,6 +363,15 @@ class MainWindow(QMainWindow):
 
     # -- window state ----------------------------------------------------------------------------
 
+    def _restore_tables(self) -> None:
+        store = QSettings()
+        for tab in self.record_tabs():
+            tab.restore_state(store)
+            for table in tab.tables():
+                state = store.value(f"tables/{table.objectName()}")
+                if state is not None:
+                    table.horizontalHeader().restoreState(state)
+
     def _restore_state(self) -> None:
         store = QSettings()
         geometry = store.value("window/geometry")
@@ -176,14 +379,41 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 760)
-        header = store.value("board/header")
-        if header is not None:
-            self.board_tab.table.horizontalHeader().restoreState(header)
+        self._restore_tables()
         self.tabs.setCurrentIndex(int(str(store.value("window/tab", 0) or 0)))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def _save_state(self) -> None:
         store = QSettings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/tab", self.tabs.currentIndex())
-        store.setValue("board/header", self.board_tab.table.horizontalHeader().saveState())
+        for tab in self.record_tabs():
+            tab.save_state(store)
+            for table in tab.tables():
+                store.setValue(f"tables/{table.objectName()}", table.horizontalHeader().saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_state()
         super().closeEvent(event)
+
+
+def _folder() -> str:
+    return str(QSettings().value("paths/last_folder", str(Path.home())))
+
+
+def _remember_folder(path: str) -> None:
+    QSettings().setValue("paths/last_folder", str(Path(path).parent))
+
+
+def recent_databases() -> list[str]:
+    value = QSettings().value(RECENT_KEY, [])
+    if isinstance(value, str):  # an .ini file gives back a list of one as a plain string
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def remember_recent(database: Database) -> None:
+    if database.path is None:
+        return
+    path = str(database.path.resolve())
+    paths = [path, *(p for p in recent_databases() if p != path)][:RECENT_MAX]
+    QSettings().setValue(RECENT_KEY, paths)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 RowT = TypeVar("RowT")
 
@@ -46,11 +47,41 @@ class Column(Generic[RowT]):
         return value
 
 
+#: Rows that need attention (a statutory partner with no Board member) are drawn in these.
+WARNING_BACKGROUND = QColor("#fde2e1")
+WARNING_FOREGROUND = QColor("#8a1c14")
+_WARNING_COLOURS: dict[int, QColor] = {
+    Qt.ItemDataRole.BackgroundRole: WARNING_BACKGROUND,
+    Qt.ItemDataRole.ForegroundRole: WARNING_FOREGROUND,
+}
+
+
 class RecordTableModel(QAbstractTableModel, Generic[RowT]):
-    def __init__(self, columns: Sequence[Column[RowT]], parent: Any = None) -> None:
+    """Rows of plain objects; ``warn(row)`` true marks a row that needs attention."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[RowT]],
+        parent: Any = None,
+        warn: Callable[[RowT], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
+        self.warn = warn
         self._rows: list[RowT] = []
+
+    def set_columns(self, columns: Sequence[Column[RowT]]) -> None:
+        """New columns of the same number (headers that follow the settings' terms)."""
+        self.columns = list(columns)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1)
+            )
+
+    @property
+    def rows(self) -> list[RowT]:
+        return list(self._rows)
 
     def set_rows(self, rows: Sequence[RowT]) -> None:
         self.beginResetModel()
@@ -77,6 +108,8 @@ class RecordTableModel(QAbstractTableModel, Generic[RowT]):
             return column.sort_key(row)
         if role == ROW_ROLE:
             return row
+        if self.warn is not None and role in _WARNING_COLOURS and self.warn(row):
+            return _WARNING_COLOURS[role]
         return None
 
     def headerData(

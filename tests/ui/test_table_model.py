@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from lscb_desktop.services.members import MemberRow
-from lscb_desktop.ui.board_tab import MEMBER_COLUMNS
+from lscb_desktop.ui.members_panel import MEMBER_COLUMNS
 from lscb_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, RecordTableModel
 
 
@@ -18,6 +18,7 @@ def member(name: str, sort_name: str, signed: dt.date | None) -> MemberRow:
         name=name,
         sort_name=sort_name,
         role="Member",
+        position="",
         agency="NHS",
         job_title="",
         email="",
@@ -39,9 +40,9 @@ def test_rows_show_british_dates_and_sort_by_name_not_title(qapp):
     ]
     model.set_rows(rows)
     assert model.rowCount() == 3
-    assert model.headerData(7, Qt.Orientation.Horizontal) == "Agreement signed"
-    assert model.index(0, 7).data() == "20/02/2026"
-    assert model.index(0, 8).data() == "5/8"
+    assert model.headerData(8, Qt.Orientation.Horizontal) == "Agreement signed"
+    assert model.index(0, 8).data() == "20/02/2026"
+    assert model.index(0, 9).data() == "5/8"
     assert model.index(0, 0).data(ROW_ROLE) is rows[0]
     proxy = QSortFilterProxyModel()
     proxy.setSourceModel(model)
@@ -52,5 +53,5 @@ def test_rows_show_british_dates_and_sort_by_name_not_title(qapp):
         "Dr Mohamed Hassan",
         "Sally Rowe",
     ]
-    proxy.sort(7, Qt.SortOrder.AscendingOrder)  # dates as dates, the blank first
-    assert [proxy.index(i, 7).data() for i in range(3)] == ["", "01/12/2025", "20/02/2026"]
+    proxy.sort(8, Qt.SortOrder.AscendingOrder)  # dates as dates, the blank first
+    assert [proxy.index(i, 8).data() for i in range(3)] == ["", "01/12/2025", "20/02/2026"]

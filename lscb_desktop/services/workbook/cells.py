@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from openpyxl.utils.datetime import from_excel
 
 from lscb_desktop.models.enums import Labelled
+from lscb_desktop.services.validation import check_email
 
 
 class Kind(enum.Enum):
@@ -142,14 +142,10 @@ def read_bool(value: Any) -> bool | None:
 
 
 def read_email(value: Any) -> str:
-    text = read_text(value)
-    if not text:
-        return ""
     try:
-        validate_email(text, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise CellError(f"“{text}” is not an email address ({exc})") from None
-    return text.lower()
+        return check_email(read_text(value))
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def read_enum(value: Any, enum_cls: type[Labelled]) -> Labelled | None:

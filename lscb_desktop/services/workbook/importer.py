@@ -34,6 +34,7 @@ from lscb_desktop.models import (
     Person,
 )
 from lscb_desktop.services.periods import parse_period
+from lscb_desktop.services.progress import Progress
 from lscb_desktop.services.settings import parse_setting, read_settings, write_settings
 from lscb_desktop.services.workbook import spec
 from lscb_desktop.services.workbook.reader import (
@@ -626,9 +627,15 @@ _GROUP_DEFAULTS: dict[str, Any] = dict.fromkeys(
 )
 
 
-def import_workbook(database: Database, path: Path) -> ImportResult:
+def import_workbook(
+    database: Database, path: Path, progress: Callable[[Progress], None] | None = None
+) -> ImportResult:
     """Import ``path``; raises ImportFailed (with every problem) and changes nothing if any row
-    is bad."""
+    is bad.
+
+    ``progress`` is called after each sheet; an exception it raises (the window's Cancel) rolls
+    the whole import back.
+    """
     problems = Problems()
     result = ImportResult()
     with database.session() as session:
@@ -649,8 +656,11 @@ def import_workbook(database: Database, path: Path) -> ImportResult:
             spec.ACTIONS.name: lambda d: importer.actions(d, start_month),
         }
         with session.no_autoflush:
-            for data in read_workbook(Path(path), problems, result.warnings):
+            total = len(handlers) + 1
+            for done, data in enumerate(read_workbook(Path(path), problems, result.warnings), 1):
                 handlers[data.sheet.name](data)
+                if progress is not None:
+                    progress(Progress(done, total, f"Read {data.sheet.name}"))
         if problems.items:
             raise ImportFailed(problems.items)
         try:

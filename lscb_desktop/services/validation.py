@@ -1,0 +1,77 @@
+"""Checks on what a user types, shared by the forms and the workbook import.
+
+A form collects every problem at once in :class:`InvalidInput`, keyed by the field's name, so the
+window can show each message next to its field and keep everything the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+
+class InvalidInput(ValueError):
+    """One or more fields are wrong; ``problems`` maps each field's name to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{key}: {text}" for key, text in self.problems.items()))
+
+
+def check_email(text: str) -> str:
+    """The address in lower case, "" when blank, or a ValueError saying what is wrong."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"“{text}” is not an email address ({exc})") from None
+    return text.lower()
+
+
+def check_uk_phone(text: str) -> str:
+    """A UK number written the usual way ("01582 546000", "07700 900123"), "" when blank.
+
+    Numbers are checked and formatted with the ``phonenumbers`` library (Google's libphonenumber
+    metadata), which knows the real UK numbering plan; an extension ("x 1234") is kept.
+    """
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"“{text}” is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"“{text}” is not a valid UK phone number")
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+class Collector:
+    """Gathers the problems of a form field by field, then raises them together."""
+
+    def __init__(self) -> None:
+        self.problems: dict[str, str] = {}
+
+    def run(self, field: str, check: Callable[[str], str], text: str) -> str:
+        """``check(text)``, or the text as typed when it fails (the problem is noted)."""
+        try:
+            return check(text)
+        except ValueError as exc:
+            self.add(field, str(exc))
+            return text
+
+    def add(self, field: str, message: str) -> None:
+        self.problems.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems)

@@ -1,0 +1,270 @@
+"""The member form: a person's details and their membership of one group."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscb_desktop.models import Role
+from lscb_desktop.services.members import (
+    MembershipInput,
+    add_member,
+    member_form,
+    update_member,
+)
+from lscb_desktop.services.people import (
+    Choice,
+    PersonInput,
+    agency_choices,
+    person_choices,
+    person_input,
+)
+from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.store import Database
+from lscb_desktop.ui.forms import ChoiceCombo, Form, date_edit, from_qdate, to_qdate
+
+NEW_PERSON = "— a new person —"
+
+
+class MemberDialog(QDialog):
+    """Adds a member to a group (a person on file or a new one), or edits a membership.
+
+    The dialog stays open until the record is saved: a wrong field is named beneath it and
+    everything typed is kept.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        group_id: int,
+        group_name: str,
+        membership_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.group_id = group_id
+        self.membership_id = membership_id
+        self.saved_id: int | None = None
+        self._person_id: int | None = None
+        verb = "Edit member of" if membership_id else "Add a member to"
+        self.setWindowTitle(f"{verb} {group_name}")
+        people = person_choices(database)
+        self.form = Form()
+        person_box = self._person_box(people)
+        member_box = self._membership_box(people, group_name)
+
+        self.general_message = QLabel(self)
+        self.general_message.setStyleSheet("color: #b00020;")
+        self.general_message.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+
+        columns = QHBoxLayout()
+        columns.addWidget(person_box, 3)
+        columns.addWidget(member_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(QLabel("* required"))
+        layout.addWidget(self.general_message)
+        layout.addWidget(buttons)
+        if membership_id is not None:
+            self._load(membership_id)
+        (self.name if membership_id else self.person_picker).setFocus()
+        self.resize(920, 560)
+
+    def _person_box(self, people: list[Choice]) -> QGroupBox:
+        box = QGroupBox("Person", self)
+        form = self.form
+        form.layout = QFormLayout(box)
+        self.person_picker = ChoiceCombo(people, blank=NEW_PERSON)
+        if self.membership_id is None:
+            form.add("person", "&Who", self.person_picker, "Person on file")
+            self.person_picker.currentIndexChanged.connect(self._person_picked)
+        self.title = QLineEdit()
+        self.name = QLineEdit()
+        self.job_title = QLineEdit()
+        self.agency = ChoiceCombo(agency_choices(self.database))
+        self.agency.setPlaceholderText("Pick from the list or type a new agency")
+        self.email = QLineEdit()
+        self.secure_email = QLineEdit()
+        self.phone = QLineEdit()
+        self.address = QPlainTextEdit()
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.fontMetrics().height() * 4)
+        self.pa_name = QLineEdit()
+        self.pa_email = QLineEdit()
+        self.pa_phone = QLineEdit()
+        for key, label, widget in (
+            ("title", "&Title", self.title),
+            ("name", "&Name *", self.name),
+            ("job_title", "&Job title", self.job_title),
+            ("agency", "A&gency", self.agency),
+            ("email", "&Email", self.email),
+            ("secure_email", "Secure email", self.secure_email),
+            ("phone", "&Phone", self.phone),
+            ("address", "Address", self.address),
+            ("pa_name", "PA's name", self.pa_name),
+            ("pa_email", "PA's email", self.pa_email),
+            ("pa_phone", "PA's phone", self.pa_phone),
+        ):
+            form.add(key, label, widget)
+        self.title.setMaximumWidth(90)
+        return box
+
+    def _membership_box(self, people: list[Choice], group_name: str) -> QGroupBox:
+        box = QGroupBox(f"Membership of {group_name}", self)
+        member_layout = QFormLayout(box)
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(role.label, role)
+        self.role.setCurrentIndex(self.role.findData(Role.MEMBER))
+        self.position = QLineEdit()
+        self.position.setPlaceholderText("e.g. Designated Nurse")
+        self.start_date = date_edit()
+        self.substitute = ChoiceCombo(people, blank="(none)")
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        for key, label, widget in (
+            ("role", "&Role", self.role),
+            ("position", "P&osition", self.position),
+            ("start_date", "&Start date *", self.start_date),
+            ("substitute", "Designated s&ubstitute", self.substitute),
+            ("notes", "Notes", self.notes),
+        ):
+            self.form.add(key, label, widget, layout=member_layout)
+        return box
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def _fill_person(self, person: PersonInput) -> None:
+        self.title.setText(person.title)
+        self.name.setText(person.name)
+        self.job_title.setText(person.job_title)
+        self.agency.set_id(person.agency_id)
+        self.email.setText(person.email)
+        self.secure_email.setText(person.secure_email)
+        self.phone.setText(person.phone)
+        self.address.setPlainText(person.address)
+        self.pa_name.setText(person.pa_name)
+        self.pa_email.setText(person.pa_email)
+        self.pa_phone.setText(person.pa_phone)
+        self._person_notes = person.notes
+
+    def _load(self, membership_id: int) -> None:
+        form = member_form(self.database, membership_id)
+        self._person_id = form.person_id
+        self._fill_person(form.person)
+        self.role.setCurrentIndex(self.role.findData(form.membership.role))
+        self.position.setText(form.membership.position)
+        if form.membership.start_date:
+            self.start_date.setDate(to_qdate(form.membership.start_date))
+        self.substitute.set_id(form.membership.substitute_id)
+        self.notes.setPlainText(form.membership.notes)
+
+    def _person_picked(self) -> None:
+        person_id = self.person_picker.current_id()
+        if person_id == self._person_id:
+            return
+        self._person_id = person_id
+        self._fill_person(person_input(self.database, person_id) if person_id else PersonInput(""))
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def person_value(self) -> PersonInput:
+        return PersonInput(
+            name=self.name.text(),
+            title=self.title.text(),
+            job_title=self.job_title.text(),
+            agency_id=self.agency.current_id(),
+            new_agency=self.agency.typed_text(),
+            email=self.email.text(),
+            secure_email=self.secure_email.text(),
+            phone=self.phone.text(),
+            address=self.address.toPlainText(),
+            pa_name=self.pa_name.text(),
+            pa_email=self.pa_email.text(),
+            pa_phone=self.pa_phone.text(),
+            notes=getattr(self, "_person_notes", ""),
+        )
+
+    def membership_value(self) -> MembershipInput:
+        return MembershipInput(
+            role=Role(self.role.currentData()),
+            start_date=from_qdate(self.start_date.date()),
+            position=self.position.text(),
+            substitute_id=self.substitute.current_id(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def problems(self) -> dict[str, str]:
+        """What the form shows now, by field (empty when there is nothing wrong)."""
+        shown = {key: self.form.message(key) for key in self.form.messages}
+        if not self.general_message.isHidden():
+            shown[""] = self.general_message.text()
+        return {key: text for key, text in shown.items() if text}
+
+    def save(self) -> None:
+        self.form.clear_problems()
+        self.general_message.hide()
+        problems: dict[str, str] = {}
+        if self.substitute.typed_text():
+            problems["substitute"] = "Pick the substitute from the list, or leave it as (none)."
+        if self.membership_id is None and self.person_picker.typed_text():
+            problems["person"] = f"No one on file is called “{self.person_picker.typed_text()}”."
+        try:
+            if problems:
+                raise InvalidInput(problems)
+            if self.membership_id is None:
+                self.saved_id = add_member(
+                    self.database,
+                    self.group_id,
+                    self.membership_value(),
+                    person_id=self._person_id,
+                    person=self.person_value(),
+                )
+            else:
+                update_member(
+                    self.database,
+                    self.membership_id,
+                    self.person_value(),
+                    self.membership_value(),
+                )
+                self.saved_id = self.membership_id
+        except InvalidInput as exc:
+            leftovers = self.form.show_problems(exc.problems)
+            if leftovers:
+                self.general_message.setText("\n".join(leftovers))
+                self.general_message.show()
+            return
+        self.accept()
+
+    @classmethod
+    def edit(
+        cls,
+        parent: QWidget,
+        database: Database,
+        group_id: int,
+        group_name: str,
+        membership_id: int | None = None,
+    ) -> int | None:
+        """Shows the form; the saved membership's id, or None if cancelled."""
+        dialog = cls(database, group_id, group_name, membership_id, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.saved_id

@@ -1,0 +1,245 @@
+"""File > Settings: the organisation, the words it uses, and the rules the program applies."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscb_desktop.services.settings import (
+    BOARD_TERMS,
+    MARKINGS,
+    REVIEW_TERMS,
+    Settings,
+    load_logo,
+    load_settings,
+    save_logo,
+    save_settings,
+)
+from lscb_desktop.services.validation import Collector, check_email, check_uk_phone
+from lscb_desktop.store import Database
+from lscb_desktop.ui.forms import Form
+
+
+class SettingsDialog(QDialog):
+    """Edits the settings; nothing is saved until every field is right."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle("Settings")
+        self.current = load_settings(database)
+        self.logo: bytes | None = load_logo(database)
+        self._logo_changed = False
+        self.form = Form()
+        tabs = QTabWidget(self)
+        tabs.addTab(self._organisation_page(), "&Organisation")
+        tabs.addTab(self._rules_page(), "&Words and rules")
+        tabs.addTab(self._agreement_page(), "&Membership agreement")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)
+        self.resize(620, 520)
+
+    def _organisation_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QFormLayout(page)
+        s = self.current
+        self.organisation_name = QLineEdit(s.organisation_name)
+        self.organisation_short_name = QLineEdit(s.organisation_short_name)
+        self.address = QPlainTextEdit(s.address)
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.fontMetrics().height() * 5)
+        self.phone = QLineEdit(s.phone)
+        self.email = QLineEdit(s.email)
+        self.default_venue = QLineEdit(s.default_venue)
+        self.logo_preview = QLabel()
+        self.logo_preview.setFixedSize(180, 70)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px solid #bbb; background: white;")
+        choose = QPushButton("&Choose…")
+        clear = QPushButton("Re&move")
+        choose.clicked.connect(self.choose_logo)
+        clear.clicked.connect(self.remove_logo)
+        logo_row = QWidget()
+        row = QHBoxLayout(logo_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.logo_preview)
+        row.addWidget(choose)
+        row.addWidget(clear)
+        row.addStretch(1)
+        self._show_logo()
+        for key, label, widget in (
+            ("organisation_name", "&Name *", self.organisation_name),
+            ("organisation_short_name", "&Short name", self.organisation_short_name),
+            ("address", "&Address", self.address),
+            ("phone", "&Phone", self.phone),
+            ("email", "&Email", self.email),
+            ("default_venue", "Usual &venue", self.default_venue),
+            ("logo", "&Logo", logo_row),
+        ):
+            self.form.add(key, label, widget, layout=layout)
+        return page
+
+    def _rules_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QFormLayout(page)
+        s = self.current
+        self.term_board = QComboBox()
+        self.term_board.addItems(BOARD_TERMS)
+        self.term_board.setCurrentText(s.term_board)
+        self.term_review = QComboBox()
+        self.term_review.addItems([term.capitalize() for term in REVIEW_TERMS])
+        self.term_review.setCurrentIndex(REVIEW_TERMS.index(s.term_review))
+        self.protective_marking = QComboBox()
+        self.protective_marking.setEditable(True)
+        self.protective_marking.addItems(MARKINGS)
+        self.protective_marking.setCurrentText(s.protective_marking)
+        self.papers_deadline_days = QSpinBox()
+        self.papers_deadline_days.setRange(0, 60)
+        self.papers_deadline_days.setSuffix(" days before the meeting")
+        self.papers_deadline_days.setValue(s.papers_deadline_days)
+        self.attendance_threshold = QSpinBox()
+        self.attendance_threshold.setRange(0, 100)
+        self.attendance_threshold.setSuffix(" %")
+        self.attendance_threshold.setValue(s.attendance_threshold)
+        self.annual_period_start_month = QComboBox()
+        for month in range(1, 13):
+            self.annual_period_start_month.addItem(calendar.month_name[month], month)
+        self.annual_period_start_month.setCurrentIndex(s.annual_period_start_month - 1)
+        for key, label, widget in (
+            ("term_board", "The main body is called the", self.term_board),
+            ("term_review", "Case reviews are called", self.term_review),
+            ("protective_marking", "Protective &marking", self.protective_marking),
+            ("papers_deadline_days", "Papers &deadline", self.papers_deadline_days),
+            ("attendance_threshold", "Attendance &threshold", self.attendance_threshold),
+            (
+                "annual_period_start_month",
+                "Annual period &starts in",
+                self.annual_period_start_month,
+            ),
+        ):
+            self.form.add(key, label, widget, layout=layout)
+        return page
+
+    def _agreement_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            QLabel("The responsibilities printed on the membership agreement, one per line:")
+        )
+        self.agreement_text = QPlainTextEdit(self.current.agreement_text)
+        self.agreement_text.setAccessibleName("Membership agreement responsibilities")
+        layout.addWidget(self.agreement_text)
+        self.form.fields["agreement_text"] = self.agreement_text
+        return page
+
+    # -- the logo -----------------------------------------------------------------------------
+
+    def _show_logo(self) -> None:
+        if not self.logo:
+            self.logo_preview.setText("No logo")
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(QByteArray(self.logo))
+        self.logo_preview.setPixmap(
+            pixmap.scaled(
+                self.logo_preview.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose a logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.logo = Path(path).read_bytes()
+            self._logo_changed = True
+            self._show_logo()
+
+    def remove_logo(self) -> None:
+        self.logo = None
+        self._logo_changed = True
+        self.logo_preview.clear()
+        self._show_logo()
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def value(self) -> Settings:
+        return dataclasses.replace(
+            self.current,
+            organisation_name=self.organisation_name.text().strip(),
+            organisation_short_name=self.organisation_short_name.text().strip(),
+            address=self.address.toPlainText().strip(),
+            phone=self.phone.text().strip(),
+            email=self.email.text().strip(),
+            default_venue=self.default_venue.text().strip(),
+            term_board=self.term_board.currentText(),
+            term_review=REVIEW_TERMS[self.term_review.currentIndex()],
+            protective_marking=self.protective_marking.currentText().strip(),
+            papers_deadline_days=self.papers_deadline_days.value(),
+            attendance_threshold=self.attendance_threshold.value(),
+            annual_period_start_month=int(self.annual_period_start_month.currentData()),
+            agreement_text=self.agreement_text.toPlainText().strip(),
+        )
+
+    def save(self) -> None:
+        value = self.value()
+        problems = Collector()
+        value = dataclasses.replace(
+            value,
+            phone=problems.run("phone", check_uk_phone, value.phone),
+            email=problems.run("email", check_email, value.email),
+        )
+        if not value.protective_marking:
+            problems.add("protective_marking", "Enter the marking printed on every page.")
+        try:
+            value.validated()
+        except ValueError as exc:
+            key, _, text = str(exc).partition(": ")
+            problems.add(key, text[:1].upper() + text[1:] + ".")
+        if not problems.problems and self._logo_changed:
+            try:
+                save_logo(self.database, self.logo)
+            except ValueError as exc:
+                problems.add("logo", str(exc).partition(": ")[2].capitalize() + ".")
+        if problems.problems:
+            self.form.show_problems(problems.problems)
+            return
+        save_settings(self.database, value)
+        self.saved = value
+        self.accept()
+
+    @classmethod
+    def edit(cls, parent: QWidget, database: Database) -> Settings | None:
+        """Shows the dialog; the saved settings, or None if cancelled."""
+        dialog = cls(database, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.saved

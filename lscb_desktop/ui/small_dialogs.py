@@ -1,0 +1,163 @@
+"""The smaller forms: the induction checklist, ending a membership, an agency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscb_desktop.models import CHECKLIST
+from lscb_desktop.services.agencies import AgencyInput, agency_input, save_agency
+from lscb_desktop.services.members import end_membership, member_form, set_checklist
+from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.store import Database
+from lscb_desktop.ui.forms import Form, OptionalDate, date_edit, from_qdate
+
+
+def _buttons(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class ChecklistDialog(QDialog):
+    """The members' checklist for one membership: each item ticked with the date it was done."""
+
+    def __init__(
+        self, database: Database, membership_id: int, who: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.membership_id = membership_id
+        self.setWindowTitle(f"Induction checklist — {who}")
+        current = member_form(database, membership_id).checklist
+        self.items: dict[str, OptionalDate] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Tick each item when it is done; the date is when it was done."))
+        for column, label in CHECKLIST:
+            item = OptionalDate(label, self)
+            item.set_value(current[column])
+            item.check.setAccessibleName(label)
+            self.items[column] = item
+            layout.addWidget(item)
+        buttons = _buttons(self, "Save")
+        buttons.accepted.connect(self.save)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def save(self) -> None:
+        set_checklist(
+            self.database,
+            self.membership_id,
+            {column: item.value() for column, item in self.items.items()},
+        )
+        self.accept()
+
+
+class EndMembershipDialog(QDialog):
+    """Asks for the last day of a membership; the history stays."""
+
+    def __init__(
+        self,
+        database: Database,
+        membership_id: int,
+        who: str,
+        group_name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.membership_id = membership_id
+        self.setWindowTitle("End membership")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                f"End {who}'s membership of {group_name}?\n\nThey will leave the current list "
+                "but stay in past meetings, attendance and reports, and under "
+                "“Show former members”."
+            )
+        )
+        form_layout = QFormLayout()
+        self.form = Form(form_layout)
+        self.end_date = date_edit(dt.date.today())
+        self.form.add("end_date", "&Last day", self.end_date, "Last day of membership")
+        layout.addLayout(form_layout)
+        buttons = _buttons(self, "End membership")
+        buttons.accepted.connect(self.save)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        try:
+            end_membership(self.database, self.membership_id, from_qdate(self.end_date.date()))
+        except InvalidInput as exc:
+            self.form.show_problems(exc.problems)
+            return
+        self.accept()
+
+
+class AgencyDialog(QDialog):
+    """Adds or edits a partner agency."""
+
+    def __init__(
+        self, database: Database, agency_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.agency_id = agency_id
+        self.saved_id: int | None = None
+        self.setWindowTitle("Edit agency" if agency_id else "New agency")
+        data = agency_input(database, agency_id) if agency_id else AgencyInput(name="")
+        form_layout = QFormLayout()
+        self.form = Form(form_layout)
+        self.name = QLineEdit(data.name)
+        self.short_name = QLineEdit(data.short_name)
+        self.short_name.setPlaceholderText("e.g. ELFT")
+        self.sector = QLineEdit(data.sector)
+        self.sector.setPlaceholderText("e.g. Health, Police, Education")
+        self.statutory = QCheckBox("A statutory Board partner: it must be represented")
+        self.statutory.setChecked(data.statutory_partner)
+        self.notes = QPlainTextEdit(data.notes)
+        self.notes.setTabChangesFocus(True)
+        for key, label, widget in (
+            ("name", "&Name *", self.name),
+            ("short_name", "&Short name", self.short_name),
+            ("sector", "S&ector", self.sector),
+            ("statutory_partner", "Statutory partner", self.statutory),
+            ("notes", "Notes", self.notes),
+        ):
+            self.form.add(key, label, widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form_layout)
+        buttons = _buttons(self, "Save")
+        buttons.accepted.connect(self.save)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def save(self) -> None:
+        data = AgencyInput(
+            name=self.name.text(),
+            short_name=self.short_name.text(),
+            sector=self.sector.text(),
+            statutory_partner=self.statutory.isChecked(),
+            notes=self.notes.toPlainText(),
+        )
+        try:
+            self.saved_id = save_agency(self.database, data, self.agency_id)
+        except InvalidInput as exc:
+            self.form.show_problems(exc.problems)
+            return
+        self.accept()

@@ -1,0 +1,415 @@
+"""The Sub-groups tab: every group, and for the selected one its members and terms of reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscb_desktop.models import Frequency, GroupKind
+from lscb_desktop.services.groups import (
+    GroupInput,
+    GroupRow,
+    archive_group,
+    group_choices,
+    group_input,
+    group_rows,
+    save_group,
+)
+from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.store import Database
+from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
+from lscb_desktop.ui.members_panel import MembersPanel, make_proxy, make_table
+from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
+
+GROUP_COLUMNS: list[Column[GroupRow]] = [
+    Column("Group", lambda r: r.name, 240),
+    Column("Short name", lambda r: r.short_name, 80),
+    Column("Kind", lambda r: r.kind, 100, sort=lambda r: r.kind_order),
+    Column("Chair", lambda r: r.chair, 150),
+    Column("Deputy", lambda r: r.deputy, 190),
+    Column("Meets", lambda r: r.meeting_frequency, 95),
+    Column("Quorum", lambda r: r.quorum, 80, sort=lambda r: r.quorum_agencies or 0),
+    Column("Accountable to", lambda r: r.accountable_to, 190),
+    Column("Members", lambda r: r.current_members, 70),
+    Column("Archived", lambda r: r.archived_on, 90),
+]
+ARCHIVED_COLUMN = len(GROUP_COLUMNS) - 1
+
+
+class GroupForm(QWidget):
+    """A group's terms of reference, editable; ``value()`` is what the form holds now."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.group_id: int | None = None
+        self.loaded = GroupInput(name="")
+        layout = QFormLayout(self)
+        self.form = Form(layout)
+        self.name = QLineEdit()
+        self.short_name = QLineEdit()
+        self.short_name.setMaximumWidth(140)
+        self.kind = QComboBox()
+        for kind in GroupKind:
+            self.kind.addItem(kind.label, kind)
+        self.accountable_to = ChoiceCombo(blank="(no one)")
+        self.purpose = QPlainTextEdit()
+        self.aims = QPlainTextEdit()
+        for text in (self.purpose, self.aims):
+            text.setTabChangesFocus(True)
+        self.reporting = QLineEdit()
+        self.reporting.setPlaceholderText("e.g. A quarterly report to the Executive Group")
+        self.frequency = QComboBox()
+        self.frequency.addItem("(not set)", None)
+        for frequency in Frequency:
+            self.frequency.addItem(frequency.label, frequency)
+        self.quorum = QSpinBox()
+        self.quorum.setRange(0, 50)
+        self.quorum.setSpecialValueText("No rule")
+        self.quorum.setSuffix(" agencies")
+        self.review_date = OptionalDate("Review due")
+        for key, label, widget in (
+            ("name", "&Name *", self.name),
+            ("short_name", "S&hort name", self.short_name),
+            ("kind", "&Kind", self.kind),
+            ("accountable_to", "Acco&untable to", self.accountable_to),
+            ("purpose", "&Purpose", self.purpose),
+            ("aims", "&Aims", self.aims),
+            ("reporting", "&Reports", self.reporting),
+            ("meeting_frequency", "&Meets", self.frequency),
+            ("quorum_agencies", "&Quorum (at least)", self.quorum),
+            ("tor_review_date", "Terms of reference review", self.review_date),
+        ):
+            self.form.add(key, label, widget)
+
+    def load(self, group_id: int | None) -> None:
+        self.group_id = group_id
+        data = group_input(self.database, group_id) if group_id else GroupInput(name="")
+        self.accountable_to.set_choices(group_choices(self.database, exclude=group_id))
+        self.loaded = data
+        self.form.clear_problems()
+        self.name.setText(data.name)
+        self.short_name.setText(data.short_name)
+        self.kind.setCurrentIndex(self.kind.findData(data.kind))
+        self.accountable_to.set_id(data.accountable_to_id)
+        self.purpose.setPlainText(data.purpose)
+        self.aims.setPlainText(data.aims)
+        self.reporting.setText(data.reporting)
+        self.frequency.setCurrentIndex(max(0, self.frequency.findData(data.meeting_frequency)))
+        self.quorum.setValue(data.quorum_agencies or 0)
+        self.review_date.set_value(data.tor_review_date)
+
+    def value(self) -> GroupInput:
+        return GroupInput(
+            name=self.name.text(),
+            short_name=self.short_name.text(),
+            kind=GroupKind(self.kind.currentData()),
+            accountable_to_id=self.accountable_to.current_id(),
+            purpose=self.purpose.toPlainText(),
+            aims=self.aims.toPlainText(),
+            reporting=self.reporting.text(),
+            meeting_frequency=self.frequency.currentData(),
+            quorum_agencies=self.quorum.value() or None,
+            tor_review_date=self.review_date.value(),
+            notes=self.loaded.notes,
+        )
+
+    def is_dirty(self) -> bool:
+        return self.value() != self.loaded
+
+    def save(self) -> int | None:
+        """Saves the form; the group's id, or None with each problem shown by its field."""
+        self.form.clear_problems()
+        problems = {}
+        if self.accountable_to.typed_text():
+            problems["accountable_to"] = "Pick a group from the list, or (no one)."
+        try:
+            if problems:
+                raise InvalidInput(problems)
+            saved = save_group(self.database, self.value(), self.group_id)
+        except InvalidInput as exc:
+            self.form.show_problems(exc.problems)
+            return None
+        self.group_id = saved
+        self.loaded = self.value()
+        return saved
+
+
+class NewGroupDialog(QDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New group")
+        self.form = GroupForm(database, self)
+        self.form.load(None)
+        self.saved_id: int | None = None
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+        self.resize(640, 560)
+
+    def save(self) -> None:
+        self.saved_id = self.form.save()
+        if self.saved_id is not None:
+            self.accept()
+
+
+class SubgroupsTab(QWidget):
+    status = Signal(str)
+    #: A group was added, renamed, archived or its members changed (the Board tab may show it).
+    changed = Signal()
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.model: RecordTableModel[GroupRow] = RecordTableModel(GROUP_COLUMNS, self)
+        self.proxy = make_proxy(self, self.model)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search groups (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search groups")
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.show_archived = QCheckBox("Show a&rchived groups", self)
+        self.show_archived.toggled.connect(self.refresh)
+        self.table: QTableView = make_table(self, "groups/list")
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Groups")
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        for index, column in enumerate(GROUP_COLUMNS):
+            self.table.setColumnWidth(index, column.width)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.new_button = QPushButton("&New group…", self)
+        self.archive_button = QPushButton("Arc&hive group…", self)
+        self.new_button.clicked.connect(self.new_group)
+        self.archive_button.clicked.connect(self.archive_or_restore)
+
+        self.heading = QLabel(self)
+        self.details = self._details()
+
+        upper = self._groups_list()
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.heading)
+        lower_layout.addWidget(self.details)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("groups/splitter")
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        rows_shown = 9  # the sample's eight groups and a little room
+        self.splitter.setSizes(
+            [self.table.verticalHeader().defaultSectionSize() * rows_shown + 70, 480]
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        self.refresh()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _groups_list(self) -> QWidget:
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_archived)
+        top.addWidget(self.new_button)
+        top.addWidget(self.archive_button)
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(top)
+        upper_layout.addWidget(self.table)
+        return upper
+
+    def _details(self) -> QTabWidget:
+        """The selected group's members and terms of reference."""
+        self.members = MembersPanel(self.database, "groups/members", self)
+        self.members.changed.connect(self._members_changed)
+        self.members.status.connect(self.status)
+        self.terms = GroupForm(self.database, self)
+        self.save_terms_button = QPushButton("&Save terms of reference", self)
+        self.revert_terms_button = QPushButton("Undo changes", self)
+        self.save_terms_button.clicked.connect(self.save_terms)
+        self.revert_terms_button.clicked.connect(lambda: self.terms.load(self.terms.group_id))
+        terms_page = QWidget(self)
+        terms_layout = QVBoxLayout(terms_page)
+        terms_layout.addWidget(self.terms)
+        terms_buttons = QHBoxLayout()
+        terms_buttons.addStretch(1)
+        terms_buttons.addWidget(self.revert_terms_button)
+        terms_buttons.addWidget(self.save_terms_button)
+        terms_layout.addLayout(terms_buttons)
+        details = QTabWidget(self)
+        details.addTab(self.members, "Members")
+        details.addTab(terms_page, "Terms of reference")
+        return details
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        selected = self.current_group()
+        archived = self.show_archived.isChecked()
+        self.model.set_rows(group_rows(self.database, include_archived=archived))
+        self.table.setColumnHidden(ARCHIVED_COLUMN, not archived)
+        if selected is not None:
+            self.select_group(selected.id)
+        self._show_selected()
+
+    def current_group(self) -> GroupRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].data(ROW_ROLE) if rows else None
+        return row if isinstance(row, GroupRow) else None
+
+    def select_group(self, group_id: int) -> bool:
+        for i in range(self.proxy.rowCount()):
+            if self.proxy.index(i, 0).data(ROW_ROLE).id == group_id:
+                self.table.selectRow(i)
+                self.table.scrollTo(self.proxy.index(i, 0))
+                return True
+        return False
+
+    def _selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        if self.terms.group_id is not None and self.terms.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                "Terms of reference",
+                f"Save the changes to the terms of reference of {self.terms.loaded.name}?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save and self.terms.save() is None
+            ):
+                # Stay on the group being edited, with what was typed.
+                blocker = self.table.selectionModel().blockSignals(True)
+                self.table.selectionModel().select(
+                    selected, self.table.selectionModel().SelectionFlag.Deselect
+                )
+                self.table.selectionModel().select(
+                    deselected, self.table.selectionModel().SelectionFlag.Select
+                )
+                self.table.selectionModel().blockSignals(blocker)
+                self.details.setCurrentIndex(1)
+                return
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        group = self.current_group()
+        self.archive_button.setEnabled(group is not None)
+        self.details.setEnabled(group is not None)
+        if group is None:
+            self.heading.setText("Select a group to see its members and terms of reference.")
+            self.members.set_group(None, "")
+            self.terms.load(None)
+            return
+        archived = f" — archived {group.archived_on:%d/%m/%Y}" if group.archived_on else ""
+        self.heading.setText(f"<b>{group.name}</b>{archived}")
+        self.archive_button.setText("Rest&ore group…" if group.archived_on else "Arc&hive group…")
+        if self.members.group_id != group.id:
+            self.members.set_group(group.id, group.name)
+        if self.terms.group_id != group.id or not self.terms.is_dirty():
+            self.terms.load(group.id)
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def _members_changed(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def save_terms(self) -> None:
+        saved = self.terms.save()
+        if saved is not None:
+            self.refresh()
+            self.changed.emit()
+            self.status.emit(f"Saved the terms of reference of {self.terms.value().name}")
+
+    def new_group(self) -> None:
+        dialog = NewGroupDialog(self.database, self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.search.clear()
+            self.refresh()
+            self.select_group(dialog.saved_id)
+            self.changed.emit()
+            self.status.emit("Added a group")
+
+    def archive_or_restore(self) -> None:
+        group = self.current_group()
+        if group is None:
+            return
+        if group.archived_on is not None:
+            archive_group(self.database, group.id, None)
+            self.status.emit(f"Restored {group.name}")
+        else:
+            answer = QMessageBox.question(
+                self,
+                "Archive group",
+                f"Archive {group.name}? It leaves the list of current groups; its meetings, "
+                "members and attendance are kept and it can be restored under "
+                "“Show archived groups”.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            archive_group(self.database, group.id, dt.date.today())
+            self.status.emit(f"Archived {group.name}")
+        self.refresh()
+        self.changed.emit()
+
+    # -- the Edit menu ------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        widget = self.members.search if self.members.table.hasFocus() else self.search
+        widget.setFocus()
+        widget.selectAll()
+
+    def new_record(self) -> None:
+        self.details.setCurrentWidget(self.members)
+        self.members.new_record()
+
+    def edit_record(self) -> None:
+        self.members.edit_record()
+
+    def remove_record(self) -> None:
+        self.members.remove_record()
+
+    def delete_record(self) -> None:
+        self.members.delete_record()
+
+    def tables(self) -> list[QTableView]:
+        return [self.table, self.members.table]
+
+    def save_state(self, store: QSettings) -> None:
+        store.setValue(self.splitter.objectName(), self.splitter.saveState())
+
+    def restore_state(self, store: QSettings) -> None:
+        state = store.value(self.splitter.objectName())
+        if state is not None:
+            self.splitter.restoreState(state)

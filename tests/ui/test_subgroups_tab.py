@@ -1,0 +1,142 @@
+"""The Sub-groups tab: the groups, adding a person to one, terms of reference, new and archived."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from lscb_desktop.ui.member_dialog import MemberDialog
+from lscb_desktop.ui.subgroups_tab import NewGroupDialog
+
+
+def group_names(tab) -> list[str]:
+    return [tab.proxy.index(row, 0).data() for row in range(tab.proxy.rowCount())]
+
+
+def member_names(tab) -> list[str]:
+    proxy = tab.members.proxy
+    return [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+
+
+def open_group(window, name: str):
+    window.tabs.setCurrentIndex(1)
+    tab = window.subgroups_tab
+    tab.table.selectRow(group_names(tab).index(name))
+    return tab
+
+
+def test_the_groups_are_listed_with_their_chairs_and_rules(window):
+    tab = open_group(window, "Multi-Agency Audit Group")
+    assert group_names(tab)[:2] == ["Strategic Board", "Executive Group"]
+    assert len(group_names(tab)) == 8
+    row = group_names(tab).index("Scrutiny and Assurance Group")
+    shown = [tab.proxy.index(row, column).data() for column in (3, 5, 6, 7, 8)]
+    assert shown == ["Glen Denham", "Quarterly", "3 agencies", "Executive Group", "21"]
+    assert tab.heading.text() == "<b>Multi-Agency Audit Group</b>"
+    assert len(member_names(tab)) == 8
+
+
+def test_a_person_on_file_is_added_to_a_sub_group(window, answer):
+    tab = open_group(window, "Multi-Agency Audit Group")
+    assert "Nick Bellingham" not in member_names(tab)
+
+    def user(dialog: MemberDialog):
+        picker = dialog.person_picker
+        picker.setCurrentIndex(
+            picker.findText("Nick Bellingham", flags=Qt.MatchFlag.MatchStartsWith)
+        )
+        assert dialog.name.text() == "Nick Bellingham"  # their details are filled in
+        assert dialog.agency.currentText() == "Bedfordshire Police"
+        dialog.position.setText("Police representative")
+        dialog.save_button.click()
+
+    answer(MemberDialog, user)
+    window.new_action.trigger()
+    assert "Nick Bellingham" in member_names(tab)
+    assert tab.members.current_row().position == "Police representative"
+    # The count in the groups list follows, and he is still on the Board.
+    row = group_names(tab).index("Multi-Agency Audit Group")
+    assert tab.proxy.index(row, 8).data() == "9"
+    board = [r.name for r in window.board_tab.members.model.rows]
+    assert "Nick Bellingham" in board
+
+
+def test_a_person_cannot_join_a_group_twice(window, answer):
+    tab = open_group(window, "Multi-Agency Audit Group")
+    seen = {}
+
+    def user(dialog: MemberDialog):
+        picker = dialog.person_picker
+        picker.setCurrentIndex(picker.findText("Mary Emson", flags=Qt.MatchFlag.MatchStartsWith))
+        dialog.save_button.click()
+        seen.update(dialog.problems())
+        dialog.reject()
+
+    answer(MemberDialog, user)
+    tab.members.add_button.click()
+    assert "already a member of the group" in seen["person"]
+    assert member_names(tab).count("Mary Emson") == 1
+
+
+def test_terms_of_reference_are_edited_and_saved(window):
+    tab = open_group(window, "Multi-Agency Audit Group")
+    tab.details.setCurrentIndex(1)
+    tab.terms.purpose.setPlainText("To audit multi-agency practice four times a year.")
+    tab.terms.quorum.setValue(4)
+    tab.save_terms_button.click()
+    row = group_names(tab).index("Multi-Agency Audit Group")
+    assert tab.proxy.index(row, 6).data() == "4 agencies"
+    tab.table.selectRow(0)
+    tab.table.selectRow(group_names(tab).index("Multi-Agency Audit Group"))
+    assert tab.terms.purpose.toPlainText() == "To audit multi-agency practice four times a year."
+    assert "Saved the terms of reference" in window.statusBar().currentMessage()
+
+
+def test_a_name_already_taken_is_refused_and_the_form_keeps_what_was_typed(window):
+    tab = open_group(window, "Multi-Agency Audit Group")
+    tab.terms.name.setText("Strategic Board")
+    tab.terms.purpose.setPlainText("Changed")
+    tab.save_terms_button.click()
+    assert tab.terms.form.message("name") == "There is already a group called “Strategic Board”."
+    assert tab.terms.purpose.toPlainText() == "Changed"
+    assert "Multi-Agency Audit Group" in group_names(tab)
+
+
+def test_leaving_a_group_with_unsaved_terms_asks_first(window, message_boxes, monkeypatch):
+    tab = open_group(window, "Multi-Agency Audit Group")
+    tab.terms.reporting.setText("Monthly to the Board")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    tab.table.selectRow(0)
+    assert tab.current_group().name == "Multi-Agency Audit Group"
+    assert tab.terms.reporting.text() == "Monthly to the Board"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    tab.table.selectRow(0)
+    assert tab.current_group().name == "Strategic Board"
+    tab.table.selectRow(group_names(tab).index("Multi-Agency Audit Group"))
+    assert tab.terms.reporting.text() == "Monthly to the Board"
+
+
+def test_a_new_group_is_added_then_archived_and_restored(window, answer, message_boxes):
+    tab = open_group(window, "Strategic Board")
+
+    def user(dialog: NewGroupDialog):
+        dialog.form.name.setText("Neglect Task and Finish Group")
+        dialog.form.kind.setCurrentText("Task and finish")
+        dialog.form.accountable_to.setCurrentText("Executive Group")
+        dialog.form.quorum.setValue(2)
+        dialog.save()
+
+    answer(NewGroupDialog, user)
+    tab.new_button.click()
+    assert tab.current_group().name == "Neglect Task and Finish Group"
+    assert tab.current_group().accountable_to == "Executive Group"
+    tab.archive_button.click()
+    assert "Archive Neglect Task and Finish Group?" in message_boxes[0][1]
+    assert "Neglect Task and Finish Group" not in group_names(tab)
+    tab.show_archived.setChecked(True)
+    assert "Neglect Task and Finish Group" in group_names(tab)
+    tab.table.selectRow(group_names(tab).index("Neglect Task and Finish Group"))
+    assert tab.archive_button.text() == "Rest&ore group…"
+    tab.archive_button.click()
+    tab.show_archived.setChecked(False)
+    assert "Neglect Task and Finish Group" in group_names(tab)
