@@ -66,6 +66,7 @@ class Form:
         message.setWordWrap(True)
         message.hide()
         column.addWidget(message)
+        column.addStretch(1)  # any spare height goes below the field, not around it
         caption = QLabel(label)
         caption.setBuddy(widget)
         target.addRow(caption, holder)

@@ -67,13 +67,16 @@ class SettingsDialog(QDialog):
 
     def _organisation_page(self) -> QWidget:
         page = QWidget(self)
-        layout = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        layout = QFormLayout()
+        outer.addLayout(layout)
+        outer.addStretch(1)
         s = self.current
         self.organisation_name = QLineEdit(s.organisation_name)
         self.organisation_short_name = QLineEdit(s.organisation_short_name)
         self.address = QPlainTextEdit(s.address)
         self.address.setTabChangesFocus(True)
-        self.address.setFixedHeight(self.fontMetrics().height() * 5)
+        self.address.setFixedHeight(self.fontMetrics().height() * 6 + 8)
         self.phone = QLineEdit(s.phone)
         self.email = QLineEdit(s.email)
         self.default_venue = QLineEdit(s.default_venue)
@@ -107,7 +110,10 @@ class SettingsDialog(QDialog):
 
     def _rules_page(self) -> QWidget:
         page = QWidget(self)
-        layout = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        layout = QFormLayout()
+        outer.addLayout(layout)
+        outer.addStretch(1)
         s = self.current
         self.term_board = QComboBox()
         self.term_board.addItems(BOARD_TERMS)

@@ -74,6 +74,9 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
     qtbot.addWidget(first)
     first.resize(760, 520)  # the offscreen screen is 800 x 800
     first.board_tab.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    first.subgroups_tab.table.sortByColumn(8, Qt.SortOrder.DescendingOrder)
+    first.subgroups_tab.table.setColumnWidth(0, 333)
+    first.tabs.setCurrentIndex(1)
     first.close()
     second = MainWindow(sample_db)
     qtbot.addWidget(second)
@@ -84,6 +87,10 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
         Qt.SortOrder.DescendingOrder,
     )
     assert Path(second.database.path).name == "sample.sqlite"
+    assert second.tabs.currentIndex() == 1
+    groups = second.subgroups_tab.table
+    assert groups.columnWidth(0) == 333
+    assert groups.model().index(0, 0).data() == "Learning and Improvement Group"  # most members
 
 
 def test_the_tabs_come_in_order_and_the_menus_have_the_standard_shortcuts(window):
