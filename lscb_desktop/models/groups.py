@@ -39,6 +39,10 @@ class Group(Base):
     quorum_agencies: Mapped[int | None]
     tor_review_date: Mapped[dt.date | None]
     archived_on: Mapped[dt.date | None]
+    #: The items that open and close every agenda, one per line as "title | purpose | minutes";
+    #: blank for the usual ones (``services.agenda.DEFAULT_OPENING`` and ``DEFAULT_CLOSING``).
+    standard_opening: Mapped[str] = mapped_column(Text, default="", server_default="")
+    standard_closing: Mapped[str] = mapped_column(Text, default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
     accountable_to: Mapped[Group | None] = relationship(remote_side=[id])

@@ -13,6 +13,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    false as sa_false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lscb_desktop.models.base import Base, enum_column
@@ -100,6 +103,8 @@ class AgendaItem(Base):
     purpose: Mapped[Purpose | None] = mapped_column(enum_column(Purpose, "purpose"))
     minutes: Mapped[int | None]
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
+    #: A paper is to come for this item (a report), so the item waits for it until attached.
+    paper_expected: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     notes: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")

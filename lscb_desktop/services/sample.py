@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+import io
 import json
 import random
 import re
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +34,7 @@ from lscb_desktop.models import (
     Audit,
     AuditStatus,
     CaseReview,
+    Document,
     Frequency,
     Group,
     GroupKind,
@@ -50,6 +55,35 @@ from lscb_desktop.services.workdays import add_working_days, next_working_day
 from lscb_desktop.store import Database
 
 SEED = 2015
+
+
+def sample_paper(title: str, group: str, day: dt.date, author: str, marking: str) -> bytes:
+    """A one-page PDF report, so the sample's agendas have real papers to show and merge."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    pdf.setTitle(title)
+    width, height = A4
+    pdf.setFont("Helvetica-Bold", 10)
+    pdf.drawCentredString(width / 2, height - 30, marking)
+    pdf.drawCentredString(width / 2, 25, marking)
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(60, height - 90, title)
+    pdf.setFont("Helvetica", 11)
+    lines = [
+        f"Report to the {group}, {day:%d/%m/%Y}",
+        f"Presented by {author}" if author else "",
+        "",
+        "1. Purpose of the report",
+        "To update the group and ask it to note the progress made and the risks that remain.",
+        "",
+        "2. Recommendation",
+        "That the group notes the report and agrees the actions set out in section 4.",
+    ]
+    for number, line in enumerate(lines):
+        pdf.drawString(60, height - 120 - number * 16, line)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
 
 def load_sample_data() -> dict[str, Any]:
@@ -301,15 +335,46 @@ class _Builder:
                 presenter = self.rng.choice(members).person
             else:
                 presenter = chair
-            meeting.agenda_items.append(
-                AgendaItem(
-                    position=position,
-                    title=title,
-                    presenter=presenter,
-                    purpose=Purpose(purpose),
-                    minutes=minutes,
-                )
+            is_topic = len(standard["opening"]) < position <= len(standard["opening"]) + len(chosen)
+            item = AgendaItem(
+                position=position,
+                title=title,
+                presenter=presenter,
+                purpose=Purpose(purpose),
+                minutes=minutes,
+                paper_expected=is_topic,
             )
+            meeting.agenda_items.append(item)
+            if is_topic and self.paper_is_in(
+                meeting, position == len(standard["opening"]) + len(chosen)
+            ):
+                item.document = self.paper(meeting, title, presenter)
+
+    def paper_is_in(self, meeting: Meeting, last_topic: bool) -> bool:
+        """Every paper of a held meeting; for one in the next fortnight, all but the last."""
+        if meeting.status is MeetingStatus.HELD:
+            return True
+        soon = meeting.starts_at.date() <= self.today + dt.timedelta(days=14)
+        return meeting.status is MeetingStatus.PLANNED and soon and not last_topic
+
+    def paper(self, meeting: Meeting, title: str, presenter: Person | None) -> Document:
+        content = sample_paper(
+            title,
+            meeting.group.name,
+            meeting.starts_at.date(),
+            presenter.display_name if presenter else "",
+            self.settings.protective_marking,
+        )
+        slug = "-".join(title.lower().replace("'", "").split())[:40]
+        return Document(
+            filename=f"{meeting.starts_at:%Y-%m-%d} {meeting.group.short_name} {slug}.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            confidential=True,
+            added_at=meeting.starts_at - dt.timedelta(days=self.settings.papers_deadline_days + 1),
+        )
 
     def add_attendance(self, meeting: Meeting, members: list[Membership]) -> None:
         for membership in members:

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from lscb_desktop.models import Attendance, ChangeLogEntry, Membership, Person
+from lscb_desktop.models import Attendance, ChangeLogEntry, Group, Membership, Person
 from lscb_desktop.store import DatabaseError, open_database
-from lscb_desktop.store import database as store_database
 from lscb_desktop.store.changelog import current_os_user
 from lscb_desktop.store.database import head_revision
 from tests.conftest import FIXTURES
@@ -50,23 +49,15 @@ def test_a_database_made_by_the_first_schema_opens_with_its_data(tmp_path):
     database.dispose()
 
 
-def test_a_copy_is_taken_before_a_migration_runs(tmp_path, monkeypatch):
-    """With a second migration on offer, opening a 0001 database copies it first."""
-    migrations = tmp_path / "migrations"
-    shutil.copytree(store_database.MIGRATIONS, migrations)
-    (migrations / "versions" / "0002_test.py").write_text(
-        '"""test step"""\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
-        'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n'
-        "def upgrade():\n"
-        "    op.create_table('scratch', sa.Column('id', sa.Integer, primary_key=True))\n\n"
-        "def downgrade():\n    op.drop_table('scratch')\n"
-    )
-    monkeypatch.setattr(store_database, "MIGRATIONS", migrations)
+def test_a_copy_is_taken_before_a_migration_runs(tmp_path):
+    """Opening a 0001 database upgrades it (0002 added standard agenda items), copying it first."""
     path = tmp_path / "office.sqlite"
     shutil.copyfile(FIXTURES / "schema-0001.sqlite", path)
     before = _digest(path)
     database = open_database(path)
     assert database.current_revision() == "0002"
+    with database.session() as session:
+        assert session.scalar(select(Group.standard_opening).limit(1)) == ""
     database.dispose()
     copies = list(tmp_path.glob("office.before-upgrade-*.sqlite"))
     assert len(copies) == 1

@@ -438,6 +438,8 @@ class _Importer:
             if row.has("Presenter") or row.has("Presenter email"):
                 values["presenter"] = presenter if isinstance(presenter, Person) else None
                 values["presenter_text"] = presenter if isinstance(presenter, str) else ""
+            if values.get("paper_expected") is None:
+                values.pop("paper_expected", None)
             item = next((i for i in meeting.agenda_items if i.position == values["position"]), None)
             if item is None:
                 meeting.agenda_items.append(

@@ -167,6 +167,7 @@ AGENDA_ITEMS = Sheet(
         *_person_ref("Presenter"),
         Field("Purpose", "purpose", E, enum=Purpose),
         Field("Minutes", "minutes", N, width=8),
+        Field("Paper expected", "paper_expected", B, width=10),
         Field("Notes", "notes", T, width=40),
     ),
 )

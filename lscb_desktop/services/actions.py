@@ -1,0 +1,150 @@
+"""The action log: actions from meetings (and later audits and reviews), who owns them, when due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lscb_desktop.models import Action, ActionStatus, AgendaItem, Meeting
+from lscb_desktop.services.validation import Collector
+from lscb_desktop.store import Database
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    description: str
+    group: str
+    group_id: int | None
+    meeting_date: dt.date | None
+    item: str
+    owner: str
+    owner_id: int | None
+    due_date: dt.date | None
+    status: ActionStatus
+    done_date: dt.date | None
+    notes: str
+
+    def overdue(self, today: dt.date) -> bool:
+        return (
+            self.status is ActionStatus.OPEN and self.due_date is not None and self.due_date < today
+        )
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    description: str
+    owner_id: int | None = None
+    owner_text: str = ""
+    due_date: dt.date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    done_date: dt.date | None = None
+    notes: str = ""
+    meeting_id: int | None = None
+    agenda_item_id: int | None = None
+
+
+def action_rows(
+    database: Database,
+    *,
+    group_id: int | None = None,
+    owner_id: int | None = None,
+    status: ActionStatus | None = None,
+    meeting_id: int | None = None,
+) -> list[ActionRow]:
+    """Actions from meetings, filtered; open ones first by due date, then the rest."""
+    query = (
+        select(Action)
+        .where(Action.meeting_id.is_not(None))
+        .options(
+            selectinload(Action.meeting).selectinload(Meeting.group),
+            selectinload(Action.agenda_item),
+            selectinload(Action.owner),
+        )
+    )
+    if group_id is not None:
+        query = query.join(Action.meeting).where(Meeting.group_id == group_id)
+    if owner_id is not None:
+        query = query.where(Action.owner_id == owner_id)
+    if status is not None:
+        query = query.where(Action.status == status)
+    if meeting_id is not None:
+        query = query.where(Action.meeting_id == meeting_id)
+    with database.session() as session:
+        rows = [
+            ActionRow(
+                id=a.id,
+                description=a.description,
+                group=a.meeting.group.name if a.meeting else "",
+                group_id=a.meeting.group_id if a.meeting else None,
+                meeting_date=a.meeting.starts_at.date() if a.meeting else None,
+                item=a.agenda_item.title if a.agenda_item else "",
+                owner=a.owner.display_name if a.owner else a.owner_text,
+                owner_id=a.owner_id,
+                due_date=a.due_date,
+                status=a.status,
+                done_date=a.done_date,
+                notes=a.notes,
+            )
+            for a in session.scalars(query)
+        ]
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.status is not ActionStatus.OPEN,
+            r.due_date or dt.date.max,
+            r.description.casefold(),
+        ),
+    )
+
+
+def action_input(database: Database, action_id: int) -> ActionInput:
+    with database.session() as session:
+        a = session.get_one(Action, action_id)
+        return ActionInput(
+            description=a.description,
+            owner_id=a.owner_id,
+            owner_text=a.owner_text,
+            due_date=a.due_date,
+            status=a.status,
+            done_date=a.done_date,
+            notes=a.notes,
+            meeting_id=a.meeting_id,
+            agenda_item_id=a.agenda_item_id,
+        )
+
+
+def save_action(database: Database, data: ActionInput, action_id: int | None = None) -> int:
+    """Adds or changes an action; raises InvalidInput naming each wrong field."""
+    problems = Collector()
+    description = data.description.strip()
+    if not description:
+        problems.add("description", "Describe the action.")
+    if data.status is ActionStatus.DONE and data.done_date is None:
+        problems.add("done_date", "Give the date the action was done.")
+    if data.done_date is not None and data.done_date > dt.date.today():
+        problems.add("done_date", "The date done cannot be in the future.")
+    with database.session() as session:
+        meeting_id = data.meeting_id
+        if data.agenda_item_id is not None:
+            item = session.get_one(AgendaItem, data.agenda_item_id)
+            meeting_id = item.meeting_id
+        if meeting_id is None and action_id is None:
+            problems.add("meeting", "An action comes from a meeting; choose one.")
+        problems.raise_if_any()
+        action = session.get_one(Action, action_id) if action_id else Action(description="")
+        action.description = description
+        action.meeting_id = meeting_id
+        action.agenda_item_id = data.agenda_item_id
+        action.owner_id = data.owner_id
+        action.owner_text = "" if data.owner_id else data.owner_text.strip()
+        action.due_date = data.due_date
+        action.status = data.status
+        action.done_date = data.done_date if data.status is ActionStatus.DONE else None
+        action.notes = data.notes
+        session.add(action)
+        session.flush()
+        return action.id

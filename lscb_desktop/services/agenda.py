@@ -1,0 +1,363 @@
+"""A meeting's agenda: items in order with their running times, standard items, papers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload, undefer
+
+from lscb_desktop.models import AgendaItem, Document, Group, Meeting, Purpose
+from lscb_desktop.services.validation import Collector, InvalidInput
+from lscb_desktop.store import Database
+
+#: The usual opening and closing of an agenda, for a group that has not set its own.
+DEFAULT_OPENING = (
+    "Welcome, introductions and apologies | information | 5\n"
+    "Minutes of the last meeting and matters arising | decision | 10\n"
+    "Action log | assurance | 10"
+)
+DEFAULT_CLOSING = "Any other business | information | 5\nDate of next meeting | information | 5"
+
+#: Papers the program accepts, by extension (PDF, Word, Excel).
+PAPER_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".rtf": "application/rtf",
+}
+PAPER_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StandardItem:
+    title: str
+    purpose: Purpose | None
+    minutes: int | None
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    id: int
+    number: int
+    starts_at: dt.datetime
+    title: str
+    presenter: str
+    purpose: str
+    minutes: int | None
+    paper: str
+    paper_id: int | None
+    confidential: bool
+    paper_expected: bool
+
+    @property
+    def waiting_for_paper(self) -> bool:
+        return self.paper_expected and self.paper_id is None
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    title: str
+    presenter_id: int | None = None
+    presenter_text: str = ""
+    purpose: Purpose | None = None
+    minutes: int | None = None
+    paper_expected: bool = False
+    notes: str = ""
+
+
+# -- standard items -------------------------------------------------------------------------------
+
+
+def parse_standard(text: str) -> list[StandardItem]:
+    """Lines of "title | purpose | minutes" (purpose and minutes optional); raises ValueError."""
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) > 3 or not parts[0]:
+            raise ValueError(f"line {number}: write it as “title | purpose | minutes”")
+        purpose = Purpose.parse(parts[1]) if len(parts) > 1 and parts[1] else None
+        minutes = None
+        if len(parts) > 2 and parts[2]:
+            if not parts[2].isdigit():
+                raise ValueError(f"line {number}: “{parts[2]}” is not a number of minutes")
+            minutes = int(parts[2])
+        items.append(StandardItem(parts[0], purpose, minutes))  # type: ignore[arg-type]
+    return items
+
+
+def standard_items(database: Database, group_id: int) -> tuple[str, str]:
+    """The group's opening and closing items as text (the usual ones when it has set none)."""
+    with database.session() as session:
+        group = session.get_one(Group, group_id)
+        return group.standard_opening or DEFAULT_OPENING, group.standard_closing or DEFAULT_CLOSING
+
+
+def save_standard_items(database: Database, group_id: int, opening: str, closing: str) -> None:
+    problems = Collector()
+    for key, text in (("opening", opening), ("closing", closing)):
+        try:
+            parse_standard(text)
+        except ValueError as exc:
+            problems.add(key, str(exc))
+    problems.raise_if_any()
+    with database.session() as session:
+        group = session.get_one(Group, group_id)
+        group.standard_opening = "" if opening.strip() == DEFAULT_OPENING else opening.strip()
+        group.standard_closing = "" if closing.strip() == DEFAULT_CLOSING else closing.strip()
+
+
+def add_standard_items(database: Database, meeting_id: int) -> int:
+    """Puts the group's opening items first and its closing items last; returns how many."""
+    with database.session() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        group = meeting.group
+        opening = parse_standard(group.standard_opening or DEFAULT_OPENING)
+        closing = parse_standard(group.standard_closing or DEFAULT_CLOSING)
+        have = {item.title.casefold() for item in meeting.agenda_items}
+        new_opening = [i for i in opening if i.title.casefold() not in have]
+        new_closing = [i for i in closing if i.title.casefold() not in have]
+        middle = list(meeting.agenda_items)
+        meeting.agenda_items[:] = []
+        session.flush()
+        ordered = [
+            *(_from_standard(i) for i in new_opening),
+            *middle,
+            *(_from_standard(i) for i in new_closing),
+        ]
+        meeting.agenda_items.extend(ordered)
+        _renumber(meeting)
+        return len(new_opening) + len(new_closing)
+
+
+def _from_standard(item: StandardItem) -> AgendaItem:
+    return AgendaItem(position=0, title=item.title, purpose=item.purpose, minutes=item.minutes)
+
+
+def _renumber(meeting: Meeting) -> None:
+    for position, item in enumerate(meeting.agenda_items, start=1):
+        item.position = position
+
+
+# -- items ----------------------------------------------------------------------------------------
+
+
+def agenda_rows(database: Database, meeting_id: int) -> list[AgendaRow]:
+    """The items in order, each with the time it starts (the meeting's start plus those before)."""
+    with database.session() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        items = session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position)
+            .options(selectinload(AgendaItem.presenter), selectinload(AgendaItem.document))
+        ).all()
+        rows = []
+        clock = meeting.starts_at
+        for number, item in enumerate(items, start=1):
+            rows.append(
+                AgendaRow(
+                    id=item.id,
+                    number=number,
+                    starts_at=clock,
+                    title=item.title,
+                    presenter=item.presenter.display_name
+                    if item.presenter
+                    else item.presenter_text,
+                    purpose=item.purpose.label if item.purpose else "",
+                    minutes=item.minutes,
+                    paper=item.document.filename if item.document else "",
+                    paper_id=item.document_id,
+                    confidential=bool(item.document and item.document.confidential),
+                    paper_expected=item.paper_expected,
+                )
+            )
+            clock += dt.timedelta(minutes=item.minutes or 0)
+        return rows
+
+
+def item_input(database: Database, item_id: int) -> ItemInput:
+    with database.session() as session:
+        item = session.get_one(AgendaItem, item_id)
+        return ItemInput(
+            title=item.title,
+            presenter_id=item.presenter_id,
+            presenter_text=item.presenter_text,
+            purpose=item.purpose,
+            minutes=item.minutes,
+            paper_expected=item.paper_expected,
+            notes=item.notes,
+        )
+
+
+def save_item(
+    database: Database, meeting_id: int, data: ItemInput, item_id: int | None = None
+) -> int:
+    """Adds an item at the end (before the closing items when they are there) or changes one."""
+    problems = Collector()
+    title = " ".join(data.title.split())
+    if not title:
+        problems.add("title", "Enter the item's title.")
+    if data.minutes is not None and not 0 <= data.minutes <= 600:
+        problems.add("minutes", "Allow between 0 and 600 minutes.")
+    problems.raise_if_any()
+    with database.session() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        if item_id is None:
+            item = AgendaItem(position=0, title=title)
+            closing = {
+                i.title.casefold()
+                for i in parse_standard(meeting.group.standard_closing or DEFAULT_CLOSING)
+            }
+            at = len(meeting.agenda_items)
+            while at > 0 and meeting.agenda_items[at - 1].title.casefold() in closing:
+                at -= 1
+            meeting.agenda_items.insert(at, item)
+            _renumber(meeting)
+        else:
+            item = session.get_one(AgendaItem, item_id)
+        item.title = title
+        item.presenter_id = data.presenter_id
+        item.presenter_text = "" if data.presenter_id else data.presenter_text.strip()
+        item.purpose = data.purpose
+        item.minutes = data.minutes
+        item.paper_expected = data.paper_expected
+        item.notes = data.notes
+        session.flush()
+        return item.id
+
+
+def move_item(database: Database, item_id: int, offset: int) -> None:
+    """Moves an item up (negative) or down (positive) the agenda."""
+    with database.session() as session:
+        item = session.get_one(AgendaItem, item_id)
+        meeting = item.meeting
+        items = list(meeting.agenda_items)
+        index = items.index(item)
+        target = max(0, min(len(items) - 1, index + offset))
+        items.insert(target, items.pop(index))
+        for position, each in enumerate(items, start=1):
+            each.position = position
+
+
+def remove_item(database: Database, item_id: int) -> None:
+    with database.session() as session:
+        item = session.get_one(AgendaItem, item_id)
+        meeting = item.meeting
+        meeting.agenda_items.remove(item)
+        session.flush()
+        _renumber(meeting)
+
+
+def copy_agenda(database: Database, from_meeting_id: int, to_meeting_id: int) -> int:
+    """Appends an earlier meeting's items (titles, presenters, purposes, minutes; not papers)."""
+    with database.session() as session:
+        source = session.get_one(Meeting, from_meeting_id)
+        target = session.get_one(Meeting, to_meeting_id)
+        if source.group_id != target.group_id:
+            raise InvalidInput({"meeting": "Copy an agenda from a meeting of the same group."})
+        for item in source.agenda_items:
+            target.agenda_items.append(
+                AgendaItem(
+                    position=0,
+                    title=item.title,
+                    presenter_id=item.presenter_id,
+                    presenter_text=item.presenter_text,
+                    purpose=item.purpose,
+                    minutes=item.minutes,
+                    paper_expected=item.paper_expected,
+                )
+            )
+        _renumber(target)
+        return len(source.agenda_items)
+
+
+def previous_meetings(database: Database, meeting_id: int) -> list[tuple[int, dt.datetime]]:
+    """The same group's other meetings with an agenda, latest first (to copy one from)."""
+    with database.session() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        rows = session.execute(
+            select(Meeting.id, Meeting.starts_at)
+            .where(Meeting.group_id == meeting.group_id, Meeting.id != meeting_id)
+            .where(Meeting.agenda_items.any())
+            .order_by(Meeting.starts_at.desc())
+        ).all()
+        return [(id_, starts) for id_, starts in rows]
+
+
+# -- papers ---------------------------------------------------------------------------------------
+
+
+def _document(filename: str, content: bytes, confidential: bool) -> Document:
+    suffix = Path(filename).suffix.lower()
+    return Document(
+        filename=filename,
+        content_type=PAPER_TYPES.get(suffix)
+        or mimetypes.guess_type(filename)[0]
+        or "application/octet-stream",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        confidential=confidential,
+        added_at=dt.datetime.now().replace(microsecond=0),
+    )
+
+
+def attach_paper(database: Database, item_id: int, path: Path, *, confidential: bool = True) -> int:
+    """Keeps the file in the database as the item's paper (replacing any before); its id."""
+    path = Path(path)
+    if path.suffix.lower() not in PAPER_TYPES:
+        raise InvalidInput(
+            {"paper": f"{path.name} is not a PDF, Word or Excel file, so it cannot be a paper."}
+        )
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput({"paper": f"{path.name} cannot be read: {exc.strerror}."}) from exc
+    if len(content) > PAPER_MAX_BYTES:
+        raise InvalidInput({"paper": f"{path.name} is over 50 MB; attach a smaller file."})
+    with database.session() as session:
+        item = session.get_one(AgendaItem, item_id)
+        old = item.document
+        document = _document(path.name, content, confidential)
+        item.document = document
+        item.paper_expected = True
+        session.flush()
+        if old is not None:
+            session.delete(old)
+        return document.id
+
+
+def set_paper_confidential(database: Database, item_id: int, confidential: bool) -> None:
+    with database.session() as session:
+        item = session.get_one(AgendaItem, item_id)
+        if item.document is not None:
+            item.document.confidential = confidential
+
+
+def remove_paper(database: Database, item_id: int) -> None:
+    with database.session() as session:
+        item = session.get_one(AgendaItem, item_id)
+        old = item.document
+        item.document = None
+        session.flush()
+        if old is not None:
+            session.delete(old)
+
+
+def read_paper(database: Database, document_id: int) -> tuple[str, bytes]:
+    """A paper's file name and bytes, exactly as attached."""
+    with database.session() as session:
+        document = session.scalars(
+            select(Document).where(Document.id == document_id).options(undefer(Document.content))
+        ).one()
+        return document.filename, document.content
