@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("path", type=Path, metavar="OUT.xlsx")
 
     lst = commands.add_parser("list", parents=[common], help="list records")
-    lst.add_argument("kind", choices=["agencies", "people", "groups", "meetings"])
-    lst.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    lst.add_argument("kind", choices=["agencies", "people", "groups", "meetings", "attendance"])
+    lst.add_argument("--meeting", type=int, metavar="ID", help="the meeting (for attendance)")
+    lst.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -161,6 +162,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from lscb_desktop.services.listing import list_records  # noqa: PLC0415
 
+    if args.kind == "attendance":
+        return _list_attendance(args)
     database = _with_database(args)
     try:
         rows = list_records(database, args.kind)
@@ -170,6 +173,32 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         _print_table(rows, TABLE_COLUMNS[args.kind])
+    return EXIT_OK
+
+
+def _list_attendance(args: argparse.Namespace) -> int:
+    from lscb_desktop.services.listing import meeting_attendance  # noqa: PLC0415
+
+    if args.meeting is None:
+        print("lscb-desktop: list attendance needs --meeting ID", file=sys.stderr)
+        return EXIT_USAGE
+    database = _with_database(args)
+    try:
+        record = meeting_attendance(database, args.meeting)
+    except LookupError as exc:
+        print(f"lscb-desktop: {exc.args[0]}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        database.dispose()
+    if args.json:
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    meeting = record["meeting"]
+    print(f"{meeting['group']}, {meeting['starts_at']} ({meeting['status']})")
+    _print_table(record["attendees"], ("name", "agency", "role", "status", "substitute"))
+    for guest in record["guests"]:
+        print(f"Guest: {guest['name']}, {guest['organisation']}")
+    print(record["quorum"]["text"])
     return EXIT_OK
 
 

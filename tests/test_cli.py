@@ -114,3 +114,58 @@ def test_errors_go_to_stderr(capsys, tmp_path):
         main(["list", "cats"])
     assert usage.value.code == 2
     assert "invalid choice: 'cats'" in capsys.readouterr().err
+
+
+def test_list_meetings_and_a_meetings_attendance_with_its_quorum(capsys, sample_path):
+    code, out, _ = run(capsys, "--db", str(sample_path), "list", "meetings", "--json")
+    meetings = json.loads(out)
+    nxt = next(m for m in meetings if m["date"] == "2026-12-01")
+    assert (nxt["group"], nxt["status"], nxt["agenda_items"], nxt["papers"]) == (
+        "Executive Group",
+        "planned",
+        8,
+        2,
+    )
+    sag = next(
+        m
+        for m in meetings
+        if m["group"] == "Scrutiny and Assurance Group" and m["status"] == "held"
+    )
+    code, out, _ = run(
+        capsys,
+        "--db",
+        str(sample_path),
+        "list",
+        "attendance",
+        "--meeting",
+        str(sag["id"]),
+        "--json",
+    )
+    assert code == 0
+    record = json.loads(out)
+    assert record["meeting"]["group"] == "Scrutiny and Assurance Group"
+    assert {a["status"] for a in record["attendees"]} <= {
+        "present",
+        "apologies",
+        "substitute",
+        "absent",
+    }
+    represented = {
+        a["agency"] for a in record["attendees"] if a["status"] in ("present", "substitute")
+    }
+    quorum = record["quorum"]
+    assert quorum["agencies_represented"] == len(represented)
+    assert quorum["needed"] == 3
+    assert quorum["quorate"] == (len(represented) >= 3)
+    code, out, _ = run(
+        capsys, "--db", str(sample_path), "list", "attendance", "--meeting", str(sag["id"])
+    )
+    assert quorum["text"] in out
+
+
+def test_list_attendance_needs_a_meeting_that_exists(capsys, sample_path):
+    code, _, err = run(capsys, "--db", str(sample_path), "list", "attendance")
+    assert (code, err.strip()) == (2, "lscb-desktop: list attendance needs --meeting ID")
+    code, _, err = run(capsys, "--db", str(sample_path), "list", "attendance", "--meeting", "999")
+    assert code == 1
+    assert "there is no meeting 999" in err

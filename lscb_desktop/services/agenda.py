@@ -126,16 +126,15 @@ def add_standard_items(database: Database, meeting_id: int) -> int:
         have = {item.title.casefold() for item in meeting.agenda_items}
         new_opening = [i for i in opening if i.title.casefold() not in have]
         new_closing = [i for i in closing if i.title.casefold() not in have]
-        middle = list(meeting.agenda_items)
-        meeting.agenda_items[:] = []
-        session.flush()
         ordered = [
             *(_from_standard(i) for i in new_opening),
-            *middle,
+            *meeting.agenda_items,
             *(_from_standard(i) for i in new_closing),
         ]
-        meeting.agenda_items.extend(ordered)
-        _renumber(meeting)
+        for position, item in enumerate(ordered, start=1):
+            item.position = position
+            if item.meeting_id is None:
+                meeting.agenda_items.append(item)
         return len(new_opening) + len(new_closing)
 
 

@@ -85,3 +85,40 @@ def _meetings(session: Any) -> list[dict[str, Any]]:
         }
         for m in session.scalars(query)
     ]
+
+
+def meeting_attendance(database: Database, meeting_id: int) -> dict[str, Any]:
+    """A meeting's expected attendees with their status, its guests and the quorum result."""
+    from lscb_desktop.services.attendance import meeting_sheet  # noqa: PLC0415 - no import cycle
+
+    with database.session() as session:
+        if session.get(Meeting, meeting_id) is None:
+            raise LookupError(f"there is no meeting {meeting_id} (see `list meetings`)")
+    sheet = meeting_sheet(database, meeting_id)
+    quorum = sheet.quorum
+    return {
+        "meeting": {
+            "id": sheet.meeting_id,
+            "group": sheet.group,
+            "starts_at": as_plain(sheet.starts_at),
+            "status": sheet.status.value,
+        },
+        "attendees": [
+            {
+                "person_id": row.person_id,
+                "name": row.name,
+                "agency": row.agency,
+                "role": row.role,
+                "status": row.status.value if row.status else None,
+                "substitute": row.substitute or None,
+            }
+            for row in sheet.attendees
+        ],
+        "guests": [{"name": g.name, "organisation": g.organisation} for g in sheet.guests],
+        "quorum": {
+            "agencies_represented": quorum.represented,
+            "needed": quorum.needed,
+            "quorate": quorum.quorate,
+            "text": quorum.text,
+        },
+    }
