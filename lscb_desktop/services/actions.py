@@ -148,3 +148,11 @@ def save_action(database: Database, data: ActionInput, action_id: int | None = N
         session.add(action)
         session.flush()
         return action.id
+
+
+def mark_done(database: Database, action_id: int, on: dt.date | None = None) -> None:
+    """Marks an action done on ``on`` (today)."""
+    with database.session() as session:
+        action = session.get_one(Action, action_id)
+        action.status = ActionStatus.DONE
+        action.done_date = on or dt.date.today()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import AgendaItem, Group, Meeting, MeetingKind, MeetingStatus
-from lscb_desktop.services.periods import Period
+from lscb_desktop.services.periods import Period, period_containing, period_starting
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import Collector
 from lscb_desktop.store import Database
@@ -200,3 +200,25 @@ def set_meeting_status(database: Database, meeting_id: int, status: MeetingStatu
     """Marks a meeting planned, held or cancelled; a cancelled one keeps its record."""
     with database.session() as session:
         session.get_one(Meeting, meeting_id).status = status
+
+
+def meeting_periods(database: Database, today: dt.date | None = None) -> list[Period]:
+    """The annual periods that hold meetings, and the current one and next, latest first."""
+    today = today or dt.date.today()
+    start_month = load_settings(database).annual_period_start_month
+    with database.session() as session:
+        first, last = session.execute(
+            select(func.min(Meeting.starts_at), func.max(Meeting.starts_at))
+        ).one()
+    current = period_containing(today, start_month)
+    earliest = period_containing(first.date(), start_month) if first else current
+    latest = period_containing(last.date(), start_month) if last else current
+    latest = max(
+        latest, period_starting(current.start.year + 1, start_month), key=lambda p: p.start
+    )
+    return [
+        period_starting(year, start_month)
+        for year in range(
+            latest.start.year, min(earliest, current, key=lambda p: p.start).start.year - 1, -1
+        )
+    ]

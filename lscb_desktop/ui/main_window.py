@@ -25,8 +25,10 @@ from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.settings import Settings, load_settings
 from lscb_desktop.services.workbook import ImportFailed, import_workbook, iter_export
 from lscb_desktop.store import Database, DatabaseError, open_database
+from lscb_desktop.ui.attendance_tab import AttendanceTab
 from lscb_desktop.ui.board_tab import BoardTab
 from lscb_desktop.ui.guide import show_user_guide
+from lscb_desktop.ui.meetings_tab import MeetingsTab
 from lscb_desktop.ui.settings_dialog import SettingsDialog
 from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
@@ -68,16 +70,28 @@ class MainWindow(QMainWindow):
     def _build_tabs(self) -> None:
         self.board_tab = BoardTab(self.database, self.settings.term_board, self)
         self.subgroups_tab = SubgroupsTab(self.database, self)
+        self.meetings_tab = MeetingsTab(self.database, self)
+        self.attendance_tab = AttendanceTab(self.database, self)
         self.tabs.addTab(self.board_tab, self.settings.term_board)
         self.tabs.addTab(self.subgroups_tab, "Sub-groups")
-        for tab in (self.board_tab, self.subgroups_tab):
+        self.tabs.addTab(self.meetings_tab, "Meetings")
+        self.tabs.addTab(self.attendance_tab, "Attendance")
+        for tab in (self.board_tab, self.subgroups_tab, self.meetings_tab, self.attendance_tab):
             tab.status.connect(self.show_status)
         self.board_tab.members.changed.connect(self.subgroups_tab.refresh)
         self.board_tab.agencies.changed.connect(self.subgroups_tab.refresh)
         self.subgroups_tab.changed.connect(self.board_tab.refresh)
+        # Members, groups and meetings all change who is expected at a meeting.
+        for signal in (
+            self.board_tab.members.changed,
+            self.subgroups_tab.changed,
+            self.meetings_tab.changed,
+        ):
+            signal.connect(self.attendance_tab.refresh)
+        self.subgroups_tab.changed.connect(self.meetings_tab.refresh)
 
     def record_tabs(self) -> list[RecordTab]:
-        return [self.board_tab, self.subgroups_tab]
+        return [self.board_tab, self.subgroups_tab, self.meetings_tab, self.attendance_tab]
 
     def current_tab(self) -> RecordTab:
         return self.record_tabs()[self.tabs.currentIndex()]
@@ -148,7 +162,10 @@ class MainWindow(QMainWindow):
             "&Edit…", lambda: self.current_tab().edit_record(), "Ctrl+E", edit_menu
         )
         self.end_action = self._action(
-            "End &membership…", lambda: self.current_tab().remove_record(), "Ctrl+D", edit_menu
+            "End membership / &Remove…",
+            lambda: self.current_tab().remove_record(),
+            "Ctrl+D",
+            edit_menu,
         )
         self.delete_action = self._action(
             "&Delete…",
@@ -166,7 +183,8 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         self.view_actions: list[QAction] = []
-        for index, name in enumerate([self.settings.term_board, "Sub-groups"]):
+        names = [self.settings.term_board, "Sub-groups", "Meetings", "Attendance"]
+        for index, name in enumerate(names):
             self.view_actions.append(
                 self._action(
                     f"&{name}",

@@ -54,20 +54,28 @@ _WARNING_COLOURS: dict[int, QColor] = {
     Qt.ItemDataRole.BackgroundRole: WARNING_BACKGROUND,
     Qt.ItemDataRole.ForegroundRole: WARNING_FOREGROUND,
 }
+#: Rows that need attention soon (papers due in the next few days) are drawn in these.
+_CAUTION_COLOURS: dict[int, QColor] = {
+    Qt.ItemDataRole.BackgroundRole: QColor("#fff4d6"),
+    Qt.ItemDataRole.ForegroundRole: QColor("#6b4e00"),
+}
 
 
 class RecordTableModel(QAbstractTableModel, Generic[RowT]):
-    """Rows of plain objects; ``warn(row)`` true marks a row that needs attention."""
+    """Rows of plain objects; ``warn(row)`` true draws a row in red (it needs attention now),
+    ``caution(row)`` in amber (it will soon)."""
 
     def __init__(
         self,
         columns: Sequence[Column[RowT]],
         parent: Any = None,
         warn: Callable[[RowT], bool] | None = None,
+        caution: Callable[[RowT], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.warn = warn
+        self.caution = caution
         self._rows: list[RowT] = []
 
     def set_columns(self, columns: Sequence[Column[RowT]]) -> None:
@@ -108,8 +116,15 @@ class RecordTableModel(QAbstractTableModel, Generic[RowT]):
             return column.sort_key(row)
         if role == ROW_ROLE:
             return row
-        if self.warn is not None and role in _WARNING_COLOURS and self.warn(row):
+        if role in _WARNING_COLOURS:
+            return self._colour(row, role)
+        return None
+
+    def _colour(self, row: RowT, role: int) -> QColor | None:
+        if self.warn is not None and self.warn(row):
             return _WARNING_COLOURS[role]
+        if self.caution is not None and self.caution(row):
+            return _CAUTION_COLOURS[role]
         return None
 
     def headerData(

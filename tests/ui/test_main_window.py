@@ -94,7 +94,12 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
 
 
 def test_the_tabs_come_in_order_and_the_menus_have_the_standard_shortcuts(window):
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Board", "Sub-groups"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Board",
+        "Sub-groups",
+        "Meetings",
+        "Attendance",
+    ]
     shortcuts = {
         action.text().replace("&", ""): action.shortcut().toString()
         for menu in window.menuBar().findChildren(QMenu)

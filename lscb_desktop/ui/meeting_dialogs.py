@@ -1,0 +1,501 @@
+"""The forms of the Meetings tab: a meeting, a year's plan, an agenda item, an action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDateTime, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscb_desktop.models import ActionStatus, Frequency, MeetingKind, MeetingStatus, Purpose
+from lscb_desktop.services.actions import ActionInput, action_input, save_action
+from lscb_desktop.services.agenda import (
+    ItemInput,
+    item_input,
+    save_item,
+    save_standard_items,
+    standard_items,
+)
+from lscb_desktop.services.groups import group_choices, group_input
+from lscb_desktop.services.meetings import MeetingInput, meeting_input, save_meeting
+from lscb_desktop.services.people import person_choices
+from lscb_desktop.services.periods import Period
+from lscb_desktop.services.schedule import STEPS, create_meetings, propose_meetings
+from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.store import Database
+from lscb_desktop.ui.forms import (
+    ChoiceCombo,
+    Form,
+    OptionalDate,
+    date_edit,
+    from_qdate,
+    to_qdate,
+)
+
+DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
+
+
+def to_qdatetime(value: dt.datetime) -> QDateTime:
+    return QDateTime(to_qdate(value.date()), QTime(value.hour, value.minute))
+
+
+def from_qdatetime(value: QDateTime) -> dt.datetime:
+    time = value.time()
+    return dt.datetime.combine(from_qdate(value.date()), dt.time(time.hour(), time.minute()))
+
+
+def datetime_edit(value: dt.datetime) -> QDateTimeEdit:
+    edit = QDateTimeEdit(to_qdatetime(value))
+    edit.setDisplayFormat(DATETIME_FORMAT)
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def enum_combo(values: object, current: object, blank: str | None = None) -> QComboBox:
+    combo = QComboBox()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for value in values:  # type: ignore[attr-defined]
+        combo.addItem(value.label, value)
+    index = combo.findData(current)
+    combo.setCurrentIndex(max(index, 0))
+    return combo
+
+
+class _FormDialog(QDialog):
+    """A form with Save and Cancel; ``save_record`` raises InvalidInput to keep it open."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form_layout = QFormLayout()
+        self.form = Form(self.form_layout)
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.saved_id: int | None = None
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form_layout)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def save_record(self) -> int | None:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        self.form.clear_problems()
+        self.message.hide()
+        try:
+            self.saved_id = self.save_record()
+        except InvalidInput as exc:
+            leftovers = self.form.show_problems(exc.problems)
+            if leftovers:
+                self.message.setText("\n".join(leftovers))
+                self.message.show()
+            return
+        self.accept()
+
+
+class MeetingDialog(_FormDialog):
+    def __init__(
+        self,
+        database: Database,
+        meeting_id: int | None = None,
+        group_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Edit meeting" if meeting_id else "New meeting", parent)
+        self.database = database
+        self.meeting_id = meeting_id
+        settings = load_settings(database)
+        if meeting_id:
+            data = meeting_input(database, meeting_id)
+        else:
+            start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=28), dt.time(10))
+            data = MeetingInput(
+                group_id=group_id,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=2),
+                venue=settings.default_venue,
+                protective_marking=settings.protective_marking,
+            )
+        self.group = ChoiceCombo(group_choices(database))
+        self.group.set_id(data.group_id)
+        self.starts_at = datetime_edit(data.starts_at)
+        self.ends_at = QTimeEdit(
+            QTime(data.ends_at.hour, data.ends_at.minute) if data.ends_at else QTime(12, 0)
+        )
+        self.ends_at.setDisplayFormat("HH:mm")
+        self._start = data.starts_at
+        self.starts_at.dateTimeChanged.connect(self._keep_length)
+        self.venue = QLineEdit(data.venue)
+        self.kind = enum_combo(MeetingKind, data.kind)
+        self.status = enum_combo(MeetingStatus, data.status)
+        self.marking = QLineEdit(data.protective_marking)
+        self.notes = QPlainTextEdit(data.notes)
+        self.notes.setTabChangesFocus(True)
+        for key, label, widget in (
+            ("group", "&Group *", self.group),
+            ("starts_at", "&Starts *", self.starts_at),
+            ("ends_at", "&Ends", self.ends_at),
+            ("venue", "&Venue", self.venue),
+            ("kind", "&Kind", self.kind),
+            ("status", "S&tatus", self.status),
+            ("protective_marking", "Protective &marking", self.marking),
+            ("notes", "&Notes", self.notes),
+        ):
+            self.form.add(key, label, widget)
+        self.resize(520, 420)
+
+    def _keep_length(self) -> None:
+        """Moving the start moves the end with it, so the meeting keeps its length."""
+        start = from_qdatetime(self.starts_at.dateTime())
+        shift = start - self._start
+        self._start = start
+        self.ends_at.setTime(self.ends_at.time().addSecs(int(shift.total_seconds()) % 86400))
+
+    def value(self) -> MeetingInput:
+        starts = from_qdatetime(self.starts_at.dateTime())
+        end_time = self.ends_at.time()
+        return MeetingInput(
+            group_id=self.group.current_id(),
+            starts_at=starts,
+            ends_at=dt.datetime.combine(starts.date(), dt.time(end_time.hour(), end_time.minute())),
+            venue=self.venue.text(),
+            kind=MeetingKind(self.kind.currentData()),
+            status=MeetingStatus(self.status.currentData()),
+            protective_marking=self.marking.text(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def save_record(self) -> int:
+        return save_meeting(self.database, self.value(), self.meeting_id)
+
+
+class PlanYearDialog(QDialog):
+    """Proposes a group's meetings for a period from its frequency; the dates can be edited,
+    removed or added before any is saved."""
+
+    def __init__(
+        self,
+        database: Database,
+        periods: list[Period],
+        group_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle("Plan a year of meetings")
+        self.added = 0
+        settings = load_settings(database)
+        form_layout = QFormLayout()
+        self.form = Form(form_layout)
+        self.group = ChoiceCombo(group_choices(database))
+        self.group.set_id(group_id)
+        self.period = QComboBox()
+        for period in periods:
+            self.period.addItem(period.name, period)
+        self.frequency = QComboBox()
+        for frequency in STEPS:
+            self.frequency.addItem(frequency.label, frequency)
+        self.first = datetime_edit(dt.datetime.combine(periods[0].start, dt.time(10)))
+        self.minutes = QSpinBox()
+        self.minutes.setRange(15, 480)
+        self.minutes.setSingleStep(15)
+        self.minutes.setValue(120)
+        self.minutes.setSuffix(" minutes")
+        self.venue = QLineEdit(settings.default_venue)
+        propose = QPushButton("&Propose dates")
+        propose.clicked.connect(self.propose)
+        for key, label, widget in (
+            ("group", "&Group *", self.group),
+            ("period", "&Period", self.period),
+            ("frequency", "&Meets", self.frequency),
+            ("first", "&First meeting", self.first),
+            ("minutes", "&Length", self.minutes),
+            ("venue", "&Venue", self.venue),
+        ):
+            self.form.add(key, label, widget)
+        self.group.currentIndexChanged.connect(self._group_changed)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save meetings")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form_layout)
+        layout.addLayout(self._date_buttons(propose))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self._group_changed()
+        self.resize(560, 620)
+
+    def _date_buttons(self, propose: QPushButton) -> QHBoxLayout:
+        """The table of proposed dates, and the buttons that fill and change it."""
+        self.table = QTableWidget(0, 2, self)
+        self.table.setHorizontalHeaderLabels(["Meeting", "Note"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 170)
+        self.table.setAccessibleName("Proposed meetings")
+        add_row = QPushButton("&Add a date")
+        remove_row = QPushButton("&Remove date")
+        add_row.clicked.connect(lambda: self._add_row(self._last_start(), ""))
+        remove_row.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        row = QHBoxLayout()
+        row.addWidget(propose)
+        row.addStretch(1)
+        row.addWidget(add_row)
+        row.addWidget(remove_row)
+        return row
+
+    def _group_changed(self) -> None:
+        group_id = self.group.current_id()
+        if group_id is None:
+            return
+        frequency = group_input(self.database, group_id).meeting_frequency
+        index = self.frequency.findData(frequency)
+        if index >= 0:
+            self.frequency.setCurrentIndex(index)
+
+    def _period_changed(self) -> None:
+        period: Period = self.period.currentData()
+        start = from_qdatetime(self.first.dateTime())
+        self.first.setDateTime(to_qdatetime(dt.datetime.combine(period.start, start.time())))
+
+    def _last_start(self) -> dt.datetime:
+        if self.table.rowCount() == 0:
+            return from_qdatetime(self.first.dateTime())
+        edit = self.table.cellWidget(self.table.rowCount() - 1, 0)
+        assert isinstance(edit, QDateTimeEdit)
+        return from_qdatetime(edit.dateTime()) + dt.timedelta(weeks=4)
+
+    def _add_row(self, start: dt.datetime, note: str) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setCellWidget(row, 0, datetime_edit(start))
+        self.table.setItem(row, 1, QTableWidgetItem(note))
+
+    def propose(self) -> None:
+        self.table.setRowCount(0)
+        frequency: Frequency = self.frequency.currentData()
+        proposals = propose_meetings(
+            self.period.currentData(), from_qdatetime(self.first.dateTime()), frequency
+        )
+        for proposal in proposals:
+            self._add_row(proposal.starts_at, proposal.reason)
+        moved = sum(1 for p in proposals if p.moved_from)
+        self.message.setText(
+            f"{len(proposals)} meetings proposed"
+            + (f"; {moved} moved off a weekend or bank holiday." if moved else ".")
+            + " Change any date before saving."
+        )
+
+    def starts(self) -> list[dt.datetime]:
+        starts = []
+        for row in range(self.table.rowCount()):
+            edit = self.table.cellWidget(row, 0)
+            assert isinstance(edit, QDateTimeEdit)
+            starts.append(from_qdatetime(edit.dateTime()))
+        return starts
+
+    def save(self) -> None:
+        self.form.clear_problems()
+        group_id = self.group.current_id()
+        if group_id is None:
+            self.form.show_problems({"group": "Choose the group that meets."})
+            return
+        if not self.starts():
+            self.message.setText("Propose the dates (or add them) first.")
+            return
+        self.added, skipped = create_meetings(
+            self.database, group_id, self.starts(), self.minutes.value(), self.venue.text()
+        )
+        self.skipped = skipped
+        self.accept()
+
+
+class ItemDialog(_FormDialog):
+    def __init__(
+        self,
+        database: Database,
+        meeting_id: int,
+        item_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Edit agenda item" if item_id else "New agenda item", parent)
+        self.database = database
+        self.meeting_id = meeting_id
+        self.item_id = item_id
+        data = item_input(database, item_id) if item_id else ItemInput("")
+        self.title = QLineEdit(data.title)
+        self.presenter = ChoiceCombo(person_choices(database), blank="")
+        self.presenter.set_id(data.presenter_id)
+        if data.presenter_id is None and data.presenter_text:
+            self.presenter.setEditText(data.presenter_text)
+        self.presenter.setToolTip("Pick a person, or type a name or role")
+        self.purpose = enum_combo(Purpose, data.purpose, blank="")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(0, 600)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setValue(data.minutes or 0)
+        self.paper_expected = QCheckBox("A paper is to come for this item")
+        self.paper_expected.setChecked(data.paper_expected)
+        self.notes = QPlainTextEdit(data.notes)
+        self.notes.setTabChangesFocus(True)
+        for key, label, widget in (
+            ("title", "&Title *", self.title),
+            ("presenter", "&Presenter", self.presenter),
+            ("purpose", "P&urpose", self.purpose),
+            ("minutes", "&Time allowed", self.minutes),
+            ("paper_expected", "Paper", self.paper_expected),
+            ("notes", "&Notes", self.notes),
+        ):
+            self.form.add(key, label, widget)
+        self.resize(560, 360)
+
+    def value(self) -> ItemInput:
+        return ItemInput(
+            title=self.title.text(),
+            presenter_id=self.presenter.current_id(),
+            presenter_text=self.presenter.typed_text(),
+            purpose=self.purpose.currentData(),
+            minutes=self.minutes.value() or None,
+            paper_expected=self.paper_expected.isChecked(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def save_record(self) -> int:
+        return save_item(self.database, self.meeting_id, self.value(), self.item_id)
+
+
+class ActionDialog(_FormDialog):
+    def __init__(
+        self,
+        database: Database,
+        action_id: int | None = None,
+        *,
+        meeting_id: int | None = None,
+        agenda_item_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Edit action" if action_id else "New action", parent)
+        self.database = database
+        self.action_id = action_id
+        data = (
+            action_input(database, action_id)
+            if action_id
+            else ActionInput("", meeting_id=meeting_id, agenda_item_id=agenda_item_id)
+        )
+        self.data = data
+        self.description = QPlainTextEdit(data.description)
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(self.fontMetrics().height() * 4)
+        self.owner = ChoiceCombo(person_choices(database), blank="")
+        self.owner.set_id(data.owner_id)
+        if data.owner_id is None and data.owner_text:
+            self.owner.setEditText(data.owner_text)
+        self.due = OptionalDate("Due by")
+        self.due.set_value(data.due_date)
+        self.status = enum_combo(ActionStatus, data.status)
+        self.done_date = date_edit(data.done_date or dt.date.today())
+        self.notes = QPlainTextEdit(data.notes)
+        self.notes.setTabChangesFocus(True)
+        for key, label, widget in (
+            ("description", "&Action *", self.description),
+            ("owner", "&Owner", self.owner),
+            ("due_date", "&Due", self.due),
+            ("status", "&Status", self.status),
+            ("done_date", "Date &done", self.done_date),
+            ("notes", "&Notes", self.notes),
+        ):
+            self.form.add(key, label, widget)
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self._status_changed()
+        self.resize(560, 420)
+
+    def _status_changed(self) -> None:
+        self.done_date.setEnabled(self.status.currentData() is ActionStatus.DONE)
+
+    def value(self) -> ActionInput:
+        status = ActionStatus(self.status.currentData())
+        return ActionInput(
+            description=self.description.toPlainText(),
+            owner_id=self.owner.current_id(),
+            owner_text=self.owner.typed_text(),
+            due_date=self.due.value(),
+            status=status,
+            done_date=from_qdate(self.done_date.date()) if status is ActionStatus.DONE else None,
+            notes=self.notes.toPlainText(),
+            meeting_id=self.data.meeting_id,
+            agenda_item_id=self.data.agenda_item_id,
+        )
+
+    def save_record(self) -> int:
+        return save_action(self.database, self.value(), self.action_id)
+
+
+class StandardItemsDialog(_FormDialog):
+    """A group's standard opening and closing items, one per line."""
+
+    def __init__(
+        self, database: Database, group_id: int, group_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(f"Standard agenda items — {group_name}", parent)
+        self.database = database
+        self.group_id = group_id
+        opening, closing = standard_items(database, group_id)
+        self.form_layout.addRow(
+            QLabel("One item per line: title | purpose | minutes (purpose and minutes optional).")
+        )
+        self.opening = QPlainTextEdit(opening)
+        self.closing = QPlainTextEdit(closing)
+        for key, label, widget in (
+            ("opening", "&Opening items", self.opening),
+            ("closing", "&Closing items", self.closing),
+        ):
+            widget.setTabChangesFocus(True)
+            self.form.add(key, label, widget)
+        self.resize(640, 420)
+
+    def save_record(self) -> int:
+        save_standard_items(
+            self.database, self.group_id, self.opening.toPlainText(), self.closing.toPlainText()
+        )
+        return self.group_id
+
+
+def ask(dialog: QDialog) -> bool:
+    """Shows a form; whether it was saved."""
+    return dialog.exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,675 @@
+"""The Meetings tab: every meeting with its papers deadline, the selected one's agenda, and the
+action log across meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscb_desktop.models import ActionStatus, MeetingStatus
+from lscb_desktop.services.actions import ActionRow, action_rows, mark_done
+from lscb_desktop.services.agenda import (
+    AgendaRow,
+    add_standard_items,
+    agenda_rows,
+    attach_paper,
+    copy_agenda,
+    move_item,
+    previous_meetings,
+    read_paper,
+    remove_item,
+    remove_paper,
+    set_paper_confidential,
+)
+from lscb_desktop.services.groups import group_choices
+from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
+from lscb_desktop.services.people import person_choices
+from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.store import Database
+from lscb_desktop.ui.forms import ChoiceCombo
+from lscb_desktop.ui.meeting_dialogs import (
+    ActionDialog,
+    ItemDialog,
+    MeetingDialog,
+    PlanYearDialog,
+    StandardItemsDialog,
+    ask,
+)
+from lscb_desktop.ui.members_panel import make_proxy, make_table
+from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
+
+
+def _papers(row: MeetingRow) -> str:
+    expected = row.papers + row.papers_missing
+    if not expected:
+        return "—"
+    return f"{row.papers} of {expected}"
+
+
+MEETING_COLUMNS: list[Column[MeetingRow]] = [
+    Column("Date", lambda r: r.date, 90, sort=lambda r: r.starts_at),
+    Column("Time", lambda r: r.time, 95),
+    Column("Group", lambda r: r.group, 230),
+    Column("Kind", lambda r: r.kind.label, 95),
+    Column("Status", lambda r: r.status.label, 80),
+    Column("Papers due", lambda r: r.papers_due, 90),
+    Column("Papers", _papers, 120, sort=lambda r: r.papers_missing),
+    Column("Items", lambda r: r.items, 55),
+    Column("Venue", lambda r: r.venue, 260),
+]
+
+AGENDA_COLUMNS: list[Column[AgendaRow]] = [
+    Column("No.", lambda r: r.number, 40),
+    Column("Time", lambda r: f"{r.starts_at:%H:%M}", 55),
+    Column("Item", lambda r: r.title, 330),
+    Column("Presenter", lambda r: r.presenter, 170),
+    Column("Purpose", lambda r: r.purpose, 90),
+    Column("Minutes", lambda r: r.minutes, 60),
+    Column(
+        "Paper",
+        lambda r: (
+            "Waiting for paper"
+            if r.waiting_for_paper
+            else (f"{r.paper} (confidential)" if r.confidential else r.paper)
+        ),
+        300,
+    ),
+]
+
+ACTION_COLUMNS: list[Column[ActionRow]] = [
+    Column("Action", lambda r: r.description, 330),
+    Column("Group", lambda r: r.group, 190),
+    Column("Meeting", lambda r: r.meeting_date, 85),
+    Column("Item", lambda r: r.item, 160),
+    Column("Owner", lambda r: r.owner, 150),
+    Column("Due", lambda r: r.due_date, 85),
+    Column("Status", lambda r: r.status.label, 70),
+    Column("Done", lambda r: r.done_date, 85),
+]
+
+
+def _button(text: str, slot: object, parent: QWidget, tip: str = "") -> QPushButton:
+    button = QPushButton(text, parent)
+    button.clicked.connect(slot)
+    if tip:
+        button.setToolTip(tip)
+    return button
+
+
+class MeetingsTab(QWidget):
+    status = Signal(str)
+    #: Meetings or attendance-relevant records changed (the Attendance tab refreshes).
+    changed = Signal()
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.today = dt.date.today()
+
+        self._make_filters()
+
+        # -- meetings -----------------------------------------------------------------------
+        self.model: RecordTableModel[MeetingRow] = RecordTableModel(
+            MEETING_COLUMNS,
+            self,
+            warn=lambda r: r.papers_overdue(self.today),
+            caution=lambda r: r.papers_due_soon(self.today),
+        )
+        self.proxy = make_proxy(self, self.model)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = make_table(self, "meetings/list")
+        self.table.setModel(self.proxy)
+        # Upcoming first, as the service orders them, until the user sorts by a column.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAccessibleName("Meetings")
+        for index, column in enumerate(MEETING_COLUMNS):
+            self.table.setColumnWidth(index, column.width)
+        self.table.selectionModel().selectionChanged.connect(self._meeting_selected)
+        self.table.doubleClicked.connect(self.edit_meeting)
+        self.count_label = QLabel(self)
+
+        # -- agenda -------------------------------------------------------------------------
+        self.agenda_model: RecordTableModel[AgendaRow] = RecordTableModel(
+            AGENDA_COLUMNS, self, caution=lambda r: r.waiting_for_paper
+        )
+        self.agenda = make_table(self, "meetings/agenda")
+        self.agenda.setModel(self.agenda_model)
+        self.agenda.setSortingEnabled(False)
+        self.agenda.setAccessibleName("Agenda")
+        for index, agenda_column in enumerate(AGENDA_COLUMNS):
+            self.agenda.setColumnWidth(index, agenda_column.width)
+        self.agenda.doubleClicked.connect(self.edit_item)
+        self.agenda_heading = QLabel(self)
+        self.agenda_heading.setWordWrap(True)
+
+        self.inner = QTabWidget(self)
+        self.inner.addTab(self._meetings_page(), "&Meetings and agendas")
+        self.actions_page = ActionLog(database, self)
+        self.actions_page.status.connect(self.status)
+        self.inner.addTab(self.actions_page, "&Action log")
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        for widget in (self.group_filter, self.period_filter, self.status_filter):
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.count_label)
+        layout.addLayout(filters)
+        layout.addWidget(self.inner)
+        self.refresh()
+
+    def _make_filters(self) -> None:
+        self.group_filter = QComboBox(self)
+        self.group_filter.setAccessibleName("Group")
+        self.period_filter = QComboBox(self)
+        self.period_filter.setAccessibleName("Annual period")
+        self.status_filter = QComboBox(self)
+        self.status_filter.setAccessibleName("Status")
+        self.status_filter.addItem("Any status", None)
+        for status in MeetingStatus:
+            self.status_filter.addItem(status.label, status)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search meetings (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search meetings")
+        self._fill_filters()
+        for combo in (self.group_filter, self.period_filter, self.status_filter):
+            combo.currentIndexChanged.connect(self.refresh)
+
+    def _meetings_page(self) -> QWidget:
+        page = QWidget(self)
+        top_buttons = QHBoxLayout()
+        for button in (
+            _button("&New meeting…", self.new_meeting, self),
+            _button("&Edit meeting…", self.edit_meeting, self),
+            _button("&Plan a year…", self.plan_year, self),
+        ):
+            top_buttons.addWidget(button)
+        top_buttons.addStretch(1)
+        legend = QLabel(
+            "<span style='background:#fde2e1;color:#8a1c14'>&nbsp;papers overdue&nbsp;</span> "
+            "<span style='background:#fff4d6;color:#6b4e00'>&nbsp;papers due within 3 days"
+            "&nbsp;</span>"
+        )
+        top_buttons.addWidget(legend)
+        upper = QWidget(page)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(top_buttons)
+        upper_layout.addWidget(self.table)
+
+        self.agenda_buttons = [
+            _button("Add &item…", self.new_item, self),
+            _button("Edit item…", self.edit_item, self),
+            _button("Remove item", self.remove_item, self),
+            _button("Move &up", lambda: self.move_item(-1), self, "Ctrl+Up"),
+            _button("Move &down", lambda: self.move_item(1), self, "Ctrl+Down"),
+            _button(
+                "Standard items",
+                self.add_standard,
+                self,
+                "Add the group's opening and closing items",
+            ),
+            _button("Copy agenda from…", self.copy_agenda, self),
+        ]
+        self.paper_buttons = [
+            _button("Attach pape&r…", self.attach_paper, self),
+            _button("&Open paper", self.open_paper, self),
+            _button("Confidential?", self.toggle_confidential, self),
+            _button("Remove paper", self.remove_paper, self),
+            _button("Add ac&tion…", self.new_action, self),
+            _button("Edit standard items…", self.edit_standard, self),
+        ]
+        lower = QWidget(page)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.agenda_heading)
+        lower_layout.addWidget(self.agenda, 1)
+        for buttons in (self.agenda_buttons, self.paper_buttons):
+            row = QHBoxLayout()
+            for button in buttons:
+                row.addWidget(button)
+            row.addStretch(1)
+            lower_layout.addLayout(row)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, page)
+        self.splitter.setObjectName("meetings/splitter")
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setSizes([300, 400])
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        return page
+
+    def _fill_filters(self) -> None:
+        group = self.group_filter.currentData()
+        period = self.period_filter.currentData()
+        for combo in (self.group_filter, self.period_filter):
+            combo.blockSignals(True)
+            combo.clear()
+        self.group_filter.addItem("All groups", None)
+        for choice in group_choices(self.database):
+            self.group_filter.addItem(choice.text, choice.id)
+        self.period_filter.addItem("All periods", None)
+        for each in meeting_periods(self.database, self.today):
+            self.period_filter.addItem(each.name, each)
+        self.group_filter.setCurrentIndex(max(0, self.group_filter.findData(group)))
+        if period is not None:
+            self.period_filter.setCurrentIndex(max(0, self.period_filter.findText(period.name)))
+        for combo in (self.group_filter, self.period_filter):
+            combo.blockSignals(False)
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        selected = self.current_meeting()
+        self.today = dt.date.today()
+        rows = meeting_rows(
+            self.database,
+            group_id=self.group_filter.currentData(),
+            period=self.period_filter.currentData(),
+            status=self.status_filter.currentData(),
+            today=self.today,
+        )
+        self.model.set_rows(rows)
+        overdue = sum(r.papers_overdue(self.today) for r in rows)
+        self.count_label.setText(
+            f"{len(rows)} meetings" + (f", {overdue} with papers overdue" if overdue else "")
+        )
+        if selected is not None:
+            self.select_meeting(selected.id)
+        elif rows:
+            self.table.selectRow(0)
+        self._show_agenda()
+        self.actions_page.set_filters(self.group_filter.currentData())
+
+    def current_meeting(self) -> MeetingRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].data(ROW_ROLE) if rows else None
+        return row if isinstance(row, MeetingRow) else None
+
+    def select_meeting(self, meeting_id: int) -> bool:
+        for i in range(self.proxy.rowCount()):
+            if self.proxy.index(i, 0).data(ROW_ROLE).id == meeting_id:
+                self.table.selectRow(i)
+                self.table.scrollTo(self.proxy.index(i, 0))
+                return True
+        return False
+
+    def _meeting_selected(self, *_args: object) -> None:
+        self._show_agenda()
+
+    def _show_agenda(self) -> None:
+        meeting = self.current_meeting()
+        for button in (*self.agenda_buttons, *self.paper_buttons):
+            button.setEnabled(meeting is not None)
+        if meeting is None:
+            self.agenda_heading.setText("Select a meeting to see its agenda.")
+            self.agenda_model.set_rows([])
+            return
+        state = ""
+        if meeting.papers_overdue(self.today):
+            state = " — <b style='color:#8a1c14'>papers overdue</b>"
+        elif meeting.papers_due_soon(self.today):
+            state = " — <b style='color:#6b4e00'>papers due soon</b>"
+        self.agenda_heading.setText(
+            f"<b>{meeting.group}</b>, {meeting.starts_at:%A %d/%m/%Y at %H:%M}"
+            f" ({meeting.status.label.lower()}) — papers due {meeting.papers_due:%d/%m/%Y}{state}"
+        )
+        self.agenda_model.set_rows(agenda_rows(self.database, meeting.id))
+
+    def current_item(self) -> AgendaRow | None:
+        index = self.agenda.currentIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        return row if isinstance(row, AgendaRow) else None
+
+    def _after_agenda_change(self, item_id: int | None = None, message: str = "") -> None:
+        meeting = self.current_meeting()
+        self.refresh()
+        if meeting is not None:
+            self.select_meeting(meeting.id)
+        if item_id is not None:
+            for i, row in enumerate(self.agenda_model.rows):
+                if row.id == item_id:
+                    self.agenda.selectRow(i)
+        if message:
+            self.status.emit(message)
+
+    # -- meetings -----------------------------------------------------------------------------
+
+    def new_meeting(self) -> None:
+        dialog = MeetingDialog(self.database, None, self.group_filter.currentData(), self)
+        if ask(dialog) and dialog.saved_id is not None:
+            self._fill_filters()
+            self.refresh()
+            self.select_meeting(dialog.saved_id)
+            self.changed.emit()
+            self.status.emit("Added a meeting")
+
+    def edit_meeting(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is None:
+            return
+        if ask(MeetingDialog(self.database, meeting.id, parent=self)):
+            self.refresh()
+            self.changed.emit()
+            self.status.emit("Saved the meeting")
+
+    def plan_year(self) -> None:
+        periods = [
+            self.period_filter.itemData(i)
+            for i in range(1, self.period_filter.count())
+            if self.period_filter.itemData(i).end >= self.today
+        ]
+        dialog = PlanYearDialog(self.database, periods[::-1], self.group_filter.currentData(), self)
+        if ask(dialog):
+            self._fill_filters()
+            self.refresh()
+            self.changed.emit()
+            skipped = f"; {dialog.skipped} already planned" if dialog.skipped else ""
+            self.status.emit(f"Added {dialog.added} meetings{skipped}")
+
+    # -- the agenda ---------------------------------------------------------------------------
+
+    def new_item(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is None:
+            return
+        dialog = ItemDialog(self.database, meeting.id, parent=self)
+        if ask(dialog):
+            self._after_agenda_change(dialog.saved_id, "Added an agenda item")
+
+    def edit_item(self) -> None:
+        meeting, item = self.current_meeting(), self.current_item()
+        if meeting is None or item is None:
+            return
+        if ask(ItemDialog(self.database, meeting.id, item.id, self)):
+            self._after_agenda_change(item.id, "Saved the agenda item")
+
+    def remove_item(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Remove agenda item",
+            f"Remove item {item.number}, “{item.title}”, from the agenda"
+            + (" with its paper" if item.paper else "")
+            + "?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            remove_item(self.database, item.id)
+            self._after_agenda_change(None, f"Removed “{item.title}”")
+
+    def move_item(self, offset: int) -> None:
+        item = self.current_item()
+        if item is not None:
+            move_item(self.database, item.id, offset)
+            self._after_agenda_change(item.id)
+
+    def add_standard(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is not None:
+            added = add_standard_items(self.database, meeting.id)
+            self._after_agenda_change(None, f"Added {added} standard item(s)")
+
+    def edit_standard(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is not None:
+            ask(StandardItemsDialog(self.database, meeting.group_id, meeting.group, self))
+
+    def copy_agenda(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is None:
+            return
+        earlier = previous_meetings(self.database, meeting.id)
+        if not earlier:
+            QMessageBox.information(
+                self, "Copy agenda", f"{meeting.group} has no other meeting with an agenda."
+            )
+            return
+        labels = [f"{starts:%d/%m/%Y %H:%M}" for _, starts in earlier]
+        chosen, ok = QInputDialog.getItem(
+            self,
+            "Copy agenda",
+            f"Copy the agenda of the {meeting.group} meeting on:",
+            labels,
+            0,
+            False,
+        )
+        if ok:
+            source = earlier[labels.index(chosen)][0]
+            count = copy_agenda(self.database, source, meeting.id)
+            self._after_agenda_change(None, f"Copied {count} items from {chosen}")
+
+    # -- papers -------------------------------------------------------------------------------
+
+    def attach_paper(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        folder = str(QSettings().value("paths/papers", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            f"Paper for item {item.number}: {item.title}",
+            folder,
+            "Papers (*.pdf *.doc *.docx *.xls *.xlsx *.odt *.rtf)",
+        )
+        if not path:
+            return
+        QSettings().setValue("paths/papers", str(Path(path).parent))
+        confidential = (
+            QMessageBox.question(
+                self,
+                "Attach paper",
+                f"Is {Path(path).name} confidential?\n\nConfidential papers are marked so in the "
+                "agenda and the pack.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            == QMessageBox.StandardButton.Yes
+        )
+        try:
+            attach_paper(self.database, item.id, Path(path), confidential=confidential)
+        except InvalidInput as exc:
+            QMessageBox.warning(self, "Attach paper", "\n".join(exc.problems.values()))
+            return
+        verb = "Replaced the paper of" if item.paper else "Attached a paper to"
+        self._after_agenda_change(item.id, f"{verb} item {item.number}")
+
+    def open_paper(self) -> None:
+        item = self.current_item()
+        if item is None or item.paper_id is None:
+            return
+        name, content = read_paper(self.database, item.paper_id)
+        folder = Path(tempfile.mkdtemp(prefix="lscb-paper-"))
+        target = folder / name
+        target.write_bytes(content)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            QMessageBox.information(
+                self,
+                "Open paper",
+                f"No program opens {target.suffix} files; it is saved at {target}.",
+            )
+
+    def toggle_confidential(self) -> None:
+        item = self.current_item()
+        if item is not None and item.paper_id is not None:
+            set_paper_confidential(self.database, item.id, not item.confidential)
+            state = "not confidential" if item.confidential else "confidential"
+            self._after_agenda_change(item.id, f"Marked the paper {state}")
+
+    def remove_paper(self) -> None:
+        item = self.current_item()
+        if item is None or item.paper_id is None:
+            return
+        answer = QMessageBox.question(
+            self, "Remove paper", f"Remove the paper {item.paper} from item {item.number}?"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            remove_paper(self.database, item.id)
+            self._after_agenda_change(item.id, "Removed the paper")
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def new_action(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is None:
+            return
+        item = self.current_item()
+        dialog = ActionDialog(
+            self.database,
+            meeting_id=meeting.id,
+            agenda_item_id=item.id if item else None,
+            parent=self,
+        )
+        if ask(dialog):
+            self.actions_page.refresh()
+            self.status.emit("Added an action")
+
+    # -- the Edit menu ------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        target = self.actions_page.search if self.inner.currentIndex() == 1 else self.search
+        target.setFocus()
+        target.selectAll()
+
+    def new_record(self) -> None:
+        if self.inner.currentIndex() == 1:
+            return
+        self.new_meeting()
+
+    def edit_record(self) -> None:
+        if self.inner.currentIndex() == 1:
+            self.actions_page.edit_action()
+        elif self.agenda.hasFocus():
+            self.edit_item()
+        else:
+            self.edit_meeting()
+
+    def remove_record(self) -> None:
+        if self.agenda.hasFocus():
+            self.remove_item()
+
+    def delete_record(self) -> None:
+        self.remove_record()
+
+    def tables(self) -> list[QTableView]:
+        return [self.table, self.agenda, self.actions_page.table]
+
+    def save_state(self, store: QSettings) -> None:
+        store.setValue(self.splitter.objectName(), self.splitter.saveState())
+
+    def restore_state(self, store: QSettings) -> None:
+        state = store.value(self.splitter.objectName())
+        if state is not None:
+            self.splitter.restoreState(state)
+
+
+class ActionLog(QWidget):
+    """Actions across meetings, filtered by group, owner and status; overdue ones in red."""
+
+    status = Signal(str)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.group_id: int | None = None
+        self.today = dt.date.today()
+        self.owner = ChoiceCombo(person_choices(database), blank="Any owner")
+        self.owner.setAccessibleName("Owner")
+        self.owner.setMinimumWidth(220)
+        self.owner.currentIndexChanged.connect(self.refresh)
+        self.state = QComboBox(self)
+        self.state.setAccessibleName("Action status")
+        self.state.addItem("Any status", None)
+        for status in ActionStatus:
+            self.state.addItem(status.label, status)
+        self.state.setCurrentIndex(1)  # open
+        self.state.currentIndexChanged.connect(self.refresh)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search actions (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search actions")
+        self.model: RecordTableModel[ActionRow] = RecordTableModel(
+            ACTION_COLUMNS, self, warn=lambda r: r.overdue(self.today)
+        )
+        self.proxy: QSortFilterProxyModel = make_proxy(self, self.model)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = make_table(self, "meetings/actions")
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Actions")
+        for index, column in enumerate(ACTION_COLUMNS):
+            self.table.setColumnWidth(index, column.width)
+        self.table.doubleClicked.connect(self.edit_action)
+        self.count_label = QLabel(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Owner"))
+        top.addWidget(self.owner)
+        top.addWidget(self.state)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(_button("&Edit action…", self.edit_action, self))
+        buttons.addWidget(_button("Mark &done", self.mark_done, self))
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def set_filters(self, group_id: int | None) -> None:
+        self.group_id = group_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.today = dt.date.today()
+        rows = action_rows(
+            self.database,
+            group_id=self.group_id,
+            owner_id=self.owner.current_id(),
+            status=self.state.currentData(),
+        )
+        self.model.set_rows(rows)
+        overdue = sum(r.overdue(self.today) for r in rows)
+        self.count_label.setText(
+            f"{len(rows)} actions" + (f", {overdue} overdue" if overdue else "")
+        )
+
+    def current_action(self) -> ActionRow | None:
+        index = self.table.currentIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        return row if isinstance(row, ActionRow) else None
+
+    def edit_action(self) -> None:
+        row = self.current_action()
+        if row is not None and ask(ActionDialog(self.database, row.id, parent=self)):
+            self.refresh()
+            self.status.emit("Saved the action")
+
+    def mark_done(self) -> None:
+        row = self.current_action()
+        if row is None or row.status is ActionStatus.DONE:
+            return
+        mark_done(self.database, row.id, self.today)
+        self.refresh()
+        self.status.emit(f"Marked done: {row.description[:60]}")
