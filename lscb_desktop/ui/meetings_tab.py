@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -159,6 +159,10 @@ class MeetingsTab(QWidget):
         for index, agenda_column in enumerate(AGENDA_COLUMNS):
             self.agenda.setColumnWidth(index, agenda_column.width)
         self.agenda.doubleClicked.connect(self.edit_item)
+        for keys, offset in (("Ctrl+Up", -1), ("Ctrl+Down", 1)):
+            shortcut = QShortcut(QKeySequence(keys), self.agenda)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda o=offset: self.move_item(o))
         self.agenda_heading = QLabel(self)
         self.agenda_heading.setWordWrap(True)
 

@@ -110,7 +110,7 @@ def test_a_new_meeting_clashing_with_another_is_refused_in_the_form(window, answ
 
 
 def test_an_agenda_is_built_with_standard_items_an_item_and_a_paper(
-    window, answer, monkeypatch, tmp_path
+    window, answer, monkeypatch, tmp_path, qtbot
 ):
     tab = open_meetings(window)
     answer(
@@ -169,8 +169,9 @@ def test_an_agenda_is_built_with_standard_items_an_item_and_a_paper(
     tab.open_paper()
     assert opened[0].name == "MAAG neglect audit.pdf"
     assert opened[0].read_bytes() == content
+    tab.agenda.setFocus()
     tab.agenda.selectRow(3)
-    tab.move_item(-1)
+    qtbot.keyClick(tab.agenda, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert tab.agenda_model.rows[2].title == "Neglect audit findings"
     assert tab.current_item().title == "Neglect audit findings"
 
