@@ -13,7 +13,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,8 +51,8 @@ from lscb_desktop.services.periods import period_containing
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
-from lscb_desktop.ui.members_panel import make_proxy, make_table
-from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
+from lscb_desktop.ui.table_model import Column, RecordTableModel
+from lscb_desktop.ui.tables import make_proxy, make_table, selected
 
 KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
@@ -241,9 +241,7 @@ class RecordPage(QWidget):
             self.table.selectRow(max(0, min(row, len(self.sheet.attendees) - 1)))
 
     def current_attendee(self) -> AttendeeRow | None:
-        index = self.table.currentIndex()
-        row = index.data(ROW_ROLE) if index.isValid() else None
-        return row if isinstance(row, AttendeeRow) else None
+        return selected(self.table, AttendeeRow)
 
     # -- recording ----------------------------------------------------------------------------
 
@@ -322,9 +320,8 @@ class RecordPage(QWidget):
         self.refresh()
 
     def drop_guest(self) -> None:
-        index = self.guests.currentIndex()
-        guest = index.data(ROW_ROLE) if index.isValid() else None
-        if isinstance(guest, GuestRow):
+        guest = selected(self.guests, GuestRow)
+        if guest is not None:
             remove_guest(self.database, guest.id)
             self.refresh()
 
@@ -519,11 +516,3 @@ class AttendanceTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.record.table, self.figures.members, self.figures.agencies]
-
-    def save_state(self, store: QSettings) -> None:
-        store.setValue(self.figures.splitter.objectName(), self.figures.splitter.saveState())
-
-    def restore_state(self, store: QSettings) -> None:
-        state = store.value(self.figures.splitter.objectName())
-        if state is not None:
-            self.figures.splitter.restoreState(state)

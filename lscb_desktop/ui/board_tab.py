@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from lscb_desktop.services.agencies import AgencyRow, agency_rows
 from lscb_desktop.services.members import board_group_id
 from lscb_desktop.store import Database
-from lscb_desktop.ui.members_panel import MembersPanel, make_proxy, make_table
+from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.small_dialogs import AgencyDialog
-from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
+from lscb_desktop.ui.table_model import Column, RecordTableModel
+from lscb_desktop.ui.tables import make_proxy, make_table, selected
 
 
 def agency_columns(board_term: str) -> list[Column[AgencyRow]]:
@@ -100,9 +101,7 @@ class AgenciesPanel(QWidget):
         self.refresh()
 
     def current_agency(self) -> AgencyRow | None:
-        index = self.table.currentIndex()
-        row = index.data(ROW_ROLE) if index.isValid() else None
-        return row if isinstance(row, AgencyRow) else None
+        return selected(self.table, AgencyRow)
 
     def new_agency(self) -> None:
         if AgencyDialog(self.database, None, self).exec():
@@ -196,11 +195,3 @@ class BoardTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.members.table, self.agencies.table]
-
-    def save_state(self, store: QSettings) -> None:
-        store.setValue(self.splitter.objectName(), self.splitter.saveState())
-
-    def restore_state(self, store: QSettings) -> None:
-        state = store.value(self.splitter.objectName())
-        if state is not None:
-            self.splitter.restoreState(state)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSplitter,
     QTableView,
     QTabWidget,
     QWidget,
@@ -47,8 +48,6 @@ class RecordTab(Protocol):
     def remove_record(self) -> None: ...
     def delete_record(self) -> None: ...
     def tables(self) -> list[QTableView]: ...
-    def save_state(self, store: QSettings) -> None: ...
-    def restore_state(self, store: QSettings) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -384,7 +383,10 @@ class MainWindow(QMainWindow):
     def _restore_tables(self) -> None:
         store = QSettings()
         for tab in self.record_tabs():
-            tab.restore_state(store)
+            for splitter in _splitters(tab):
+                state = store.value(f"splitters/{splitter.objectName()}")
+                if state is not None:
+                    splitter.restoreState(state)
             for table in tab.tables():
                 state = store.value(f"tables/{table.objectName()}")
                 if state is not None:
@@ -405,13 +407,20 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/tab", self.tabs.currentIndex())
         for tab in self.record_tabs():
-            tab.save_state(store)
+            for splitter in _splitters(tab):
+                store.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
             for table in tab.tables():
                 store.setValue(f"tables/{table.objectName()}", table.horizontalHeader().saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()
         super().closeEvent(event)
+
+
+def _splitters(tab: RecordTab) -> list[QSplitter]:
+    """The tab's named splitters, whose positions are remembered."""
+    assert isinstance(tab, QWidget)
+    return [s for s in tab.findChildren(QSplitter) if s.objectName()]
 
 
 def _folder() -> str:

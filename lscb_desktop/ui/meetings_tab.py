@@ -54,8 +54,8 @@ from lscb_desktop.ui.meeting_dialogs import (
     StandardItemsDialog,
     ask,
 )
-from lscb_desktop.ui.members_panel import make_proxy, make_table
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
+from lscb_desktop.ui.tables import make_proxy, make_table, select_where, selected
 
 
 def _papers(row: MeetingRow) -> str:
@@ -312,12 +312,7 @@ class MeetingsTab(QWidget):
         return row if isinstance(row, MeetingRow) else None
 
     def select_meeting(self, meeting_id: int) -> bool:
-        for i in range(self.proxy.rowCount()):
-            if self.proxy.index(i, 0).data(ROW_ROLE).id == meeting_id:
-                self.table.selectRow(i)
-                self.table.scrollTo(self.proxy.index(i, 0))
-                return True
-        return False
+        return select_where(self.table, lambda row: row.id == meeting_id)
 
     def _meeting_selected(self, *_args: object) -> None:
         self._show_agenda()
@@ -342,9 +337,7 @@ class MeetingsTab(QWidget):
         self.agenda_model.set_rows(agenda_rows(self.database, meeting.id))
 
     def current_item(self) -> AgendaRow | None:
-        index = self.agenda.currentIndex()
-        row = index.data(ROW_ROLE) if index.isValid() else None
-        return row if isinstance(row, AgendaRow) else None
+        return selected(self.agenda, AgendaRow)
 
     def _after_agenda_change(self, item_id: int | None = None, message: str = "") -> None:
         meeting = self.current_meeting()
@@ -352,9 +345,7 @@ class MeetingsTab(QWidget):
         if meeting is not None:
             self.select_meeting(meeting.id)
         if item_id is not None:
-            for i, row in enumerate(self.agenda_model.rows):
-                if row.id == item_id:
-                    self.agenda.selectRow(i)
+            select_where(self.agenda, lambda row: row.id == item_id)
         if message:
             self.status.emit(message)
 
@@ -580,14 +571,6 @@ class MeetingsTab(QWidget):
     def tables(self) -> list[QTableView]:
         return [self.table, self.agenda, self.actions_page.table]
 
-    def save_state(self, store: QSettings) -> None:
-        store.setValue(self.splitter.objectName(), self.splitter.saveState())
-
-    def restore_state(self, store: QSettings) -> None:
-        state = store.value(self.splitter.objectName())
-        if state is not None:
-            self.splitter.restoreState(state)
-
 
 class ActionLog(QWidget):
     """Actions across meetings, filtered by group, owner and status; overdue ones in red."""
@@ -660,9 +643,7 @@ class ActionLog(QWidget):
         )
 
     def current_action(self) -> ActionRow | None:
-        index = self.table.currentIndex()
-        row = index.data(ROW_ROLE) if index.isValid() else None
-        return row if isinstance(row, ActionRow) else None
+        return selected(self.table, ActionRow)
 
     def edit_action(self) -> None:
         row = self.current_action()

@@ -6,17 +6,15 @@ group's.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +29,8 @@ from lscb_desktop.services.members import (
 from lscb_desktop.store import Database
 from lscb_desktop.ui.member_dialog import MemberDialog
 from lscb_desktop.ui.small_dialogs import ChecklistDialog, EndMembershipDialog
-from lscb_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, Column, RecordTableModel
+from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
+from lscb_desktop.ui.tables import make_proxy, make_table, select_where, selected
 
 MEMBER_COLUMNS: list[Column[MemberRow]] = [
     Column("Name", lambda r: r.name, 150, sort=lambda r: r.sort_name.casefold()),
@@ -47,30 +46,6 @@ MEMBER_COLUMNS: list[Column[MemberRow]] = [
     Column("Left", lambda r: r.end_date, 90),
 ]
 LEFT_COLUMN = len(MEMBER_COLUMNS) - 1
-
-
-def make_table(parent: QWidget, name: str) -> QTableView:
-    """A read-only table of whole rows, sortable, as every list in the program is."""
-    table = QTableView(parent)
-    table.setObjectName(name)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def make_proxy(parent: QWidget, model: RecordTableModel[object] | object) -> QSortFilterProxyModel:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)  # type: ignore[arg-type]
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setFilterKeyColumn(-1)
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    return proxy
 
 
 class MembersPanel(QWidget):
@@ -181,11 +156,7 @@ class MembersPanel(QWidget):
         self.search.selectAll()
 
     def current_row(self) -> MemberRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        row = index.data(ROW_ROLE)
-        return row if isinstance(row, MemberRow) else None
+        return selected(self.table, MemberRow)
 
     def selected_rows(self) -> list[MemberRow]:
         return [index.data(ROW_ROLE) for index in self.table.selectionModel().selectedRows()]
@@ -194,12 +165,7 @@ class MembersPanel(QWidget):
         return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
 
     def select_membership(self, membership_id: int) -> None:
-        for i in range(self.proxy.rowCount()):
-            index = self.proxy.index(i, 0)
-            if index.data(ROW_ROLE).membership_id == membership_id:
-                self.table.selectRow(i)
-                self.table.scrollTo(index)
-                return
+        select_where(self.table, lambda row: row.membership_id == membership_id)
 
     # -- changing -----------------------------------------------------------------------------
 

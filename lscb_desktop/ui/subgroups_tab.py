@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,8 +38,9 @@ from lscb_desktop.services.groups import (
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
-from lscb_desktop.ui.members_panel import MembersPanel, make_proxy, make_table
+from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
+from lscb_desktop.ui.tables import make_proxy, make_table, select_where
 
 GROUP_COLUMNS: list[Column[GroupRow]] = [
     Column("Group", lambda r: r.name, 240),
@@ -286,12 +287,7 @@ class SubgroupsTab(QWidget):
         return row if isinstance(row, GroupRow) else None
 
     def select_group(self, group_id: int) -> bool:
-        for i in range(self.proxy.rowCount()):
-            if self.proxy.index(i, 0).data(ROW_ROLE).id == group_id:
-                self.table.selectRow(i)
-                self.table.scrollTo(self.proxy.index(i, 0))
-                return True
-        return False
+        return select_where(self.table, lambda row: row.id == group_id)
 
     def _selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         if self.terms.group_id is not None and self.terms.is_dirty():
@@ -405,11 +401,3 @@ class SubgroupsTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.members.table]
-
-    def save_state(self, store: QSettings) -> None:
-        store.setValue(self.splitter.objectName(), self.splitter.saveState())
-
-    def restore_state(self, store: QSettings) -> None:
-        state = store.value(self.splitter.objectName())
-        if state is not None:
-            self.splitter.restoreState(state)

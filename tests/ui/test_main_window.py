@@ -76,6 +76,8 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
     first.board_tab.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
     first.subgroups_tab.table.sortByColumn(8, Qt.SortOrder.DescendingOrder)
     first.subgroups_tab.table.setColumnWidth(0, 333)
+    first.board_tab.splitter.setSizes([300, 150])
+    board_sizes = first.board_tab.splitter.sizes()
     first.tabs.setCurrentIndex(1)
     first.close()
     second = MainWindow(sample_db)
@@ -91,6 +93,7 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
     groups = second.subgroups_tab.table
     assert groups.columnWidth(0) == 333
     assert groups.model().index(0, 0).data() == "Learning and Improvement Group"  # most members
+    assert second.board_tab.splitter.sizes() == board_sizes
 
 
 def test_the_tabs_come_in_order_and_the_menus_have_the_standard_shortcuts(window):
