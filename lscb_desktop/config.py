@@ -7,6 +7,7 @@ folder instead (the tests do this so that no test touches the real user folders)
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -47,3 +48,15 @@ def default_database_path() -> Path:
 def sample_database_path() -> Path:
     """The sample (Luton) database the quick start opens."""
     return data_dir() / "sample.sqlite"
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder shipped beside the package (fonts, icons).
+
+    In a checkout (and an editable install) it is the repository's own folder; in the program
+    built by PyInstaller it is unpacked beside the executable's files.
+    """
+    bundled = getattr(sys, "_MEIPASS", None)
+    if bundled:
+        return Path(bundled) / "resources"
+    return Path(__file__).resolve().parents[1] / "resources"

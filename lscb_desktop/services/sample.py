@@ -57,15 +57,13 @@ from lscb_desktop.store import Database
 SEED = 2015
 
 
-def sample_paper(title: str, group: str, day: dt.date, author: str, marking: str) -> bytes:
-    """A one-page PDF report, so the sample's agendas have real papers to show and merge."""
+def sample_paper(title: str, group: str, day: dt.date, author: str) -> bytes:
+    """A one-page PDF report, so the sample's agendas have real papers to show and merge (the
+    pack stamps the marking on it, as on any agency's paper)."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
     pdf.setTitle(title)
-    width, height = A4
-    pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawCentredString(width / 2, height - 30, marking)
-    pdf.drawCentredString(width / 2, 25, marking)
+    height = A4[1]
     pdf.setFont("Helvetica-Bold", 16)
     pdf.drawString(60, height - 90, title)
     pdf.setFont("Helvetica", 11)
@@ -363,7 +361,6 @@ class _Builder:
             meeting.group.name,
             meeting.starts_at.date(),
             presenter.display_name if presenter else "",
-            self.settings.protective_marking,
         )
         slug = "-".join(title.lower().replace("'", "").split())[:40]
         return Document(

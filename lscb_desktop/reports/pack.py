@@ -1,0 +1,208 @@
+"""The agenda pack: a cover, the agenda with the page each paper starts on, then every paper.
+
+PDF papers are merged page for page. Word and Excel papers are converted with LibreOffice when it
+is installed; otherwise a page names the file to print separately. Every paper page is stamped
+with the protective marking and "Item N – page x of y", and the PDF has a bookmark per item.
+The build is a generator of progress, so the window can show it and cancel it.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from lscb_desktop.reports.meeting_docs import pack_front
+from lscb_desktop.reports.style import FONT, FONT_BOLD, INK, register_fonts
+from lscb_desktop.services.agenda import AgendaRow
+from lscb_desktop.services.documents import AgendaDoc
+from lscb_desktop.services.files import atomic_path
+from lscb_desktop.services.progress import Progress
+
+#: Turns an office file (name, bytes) into PDF bytes, or None when it cannot.
+Converter = Callable[[str, bytes], bytes | None]
+
+CONVERTIBLE = {".doc", ".docx", ".xls", ".xlsx", ".odt", ".rtf"}
+
+
+def libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_libreoffice(name: str, content: bytes) -> bytes | None:
+    """Converts a Word or Excel file with LibreOffice (headless); None if it is not installed
+    or the conversion fails."""
+    program = libreoffice()
+    if program is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="lscb-convert-") as folder:
+        source = Path(folder) / name
+        source.write_bytes(content)
+        try:
+            subprocess.run(
+                [program, "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)],
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        result = source.with_suffix(".pdf")
+        return result.read_bytes() if result.exists() else None
+
+
+@dataclass
+class _Paper:
+    item: AgendaRow
+    name: str
+    reader: PdfReader | None
+    note: str = ""
+
+    @property
+    def pages(self) -> int:
+        return len(self.reader.pages) if self.reader is not None else 1
+
+
+def _notice(item: AgendaRow, name: str, why: str) -> bytes:
+    """A page standing in for a paper that cannot be merged."""
+    register_fonts()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    height = A4[1]
+    pdf.setFillColor(INK)
+    pdf.setFont(FONT_BOLD, 15)
+    pdf.drawString(25 * mm, height - 60 * mm, f"Item {item.number}: {item.title}")
+    pdf.setFont(FONT, 11.5)
+    pdf.drawString(25 * mm, height - 75 * mm, f"The paper {name} is printed separately.")
+    pdf.drawString(25 * mm, height - 83 * mm, why)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _load(item: AgendaRow, name: str, content: bytes, convert: Converter) -> _Paper:
+    suffix = Path(name).suffix.lower()
+    if suffix in CONVERTIBLE:
+        converted = convert(name, content)
+        if converted is None:
+            why = "It could not be converted to PDF here (LibreOffice is not installed)."
+            return _Paper(item, name, PdfReader(io.BytesIO(_notice(item, name, why))), "separate")
+        content = converted
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        if len(reader.pages) == 0:
+            raise PdfReadError("no pages")
+    except (PdfReadError, ValueError, OSError) as exc:
+        why = f"It could not be read as a PDF ({exc})."
+        return _Paper(item, name, PdfReader(io.BytesIO(_notice(item, name, why))), "separate")
+    return _Paper(item, name, reader)
+
+
+def _stamps(
+    sizes: list[tuple[float, float]], item: int, marking: str, first: int, pack_pages: int
+) -> PdfReader:
+    """One overlay page per paper page: the marking at top and bottom, "Item N – page x of y",
+    and the page's number in the whole pack."""
+    register_fonts()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    total = len(sizes)
+    for number, (width, height) in enumerate(sizes, start=1):
+        pdf.setPageSize((width, height))
+        pdf.setFillColorRGB(0.54, 0.11, 0.08)
+        pdf.setFont(FONT_BOLD, 9)
+        pdf.drawCentredString(width / 2, height - 7 * mm, marking)
+        pdf.drawCentredString(width / 2, 4 * mm, marking)
+        pdf.setFillColor(INK)
+        pdf.setFont(FONT, 8.5)
+        pdf.drawRightString(width - 10 * mm, 4 * mm, f"Item {item} – page {number} of {total}")
+        pdf.drawString(10 * mm, 4 * mm, f"Page {first + number - 1} of {pack_pages}")
+        pdf.showPage()
+    pdf.save()
+    return PdfReader(io.BytesIO(buffer.getvalue()))
+
+
+def _front(doc: AgendaDoc, papers: list[_Paper]) -> tuple[PdfReader, dict[int, int]]:
+    """The cover and agenda with each paper's first page; laid out until the numbers settle."""
+    starts: dict[int, int] = {}
+    front_pages = 2
+    for _ in range(4):
+        page = front_pages + 1
+        starts = {}
+        for paper in papers:
+            starts[paper.item.id] = page
+            page += paper.pages
+        following = sum(paper.pages for paper in papers)
+        reader = PdfReader(io.BytesIO(pack_front(doc, starts, following)))
+        if len(reader.pages) == front_pages:
+            return reader, starts
+        front_pages = len(reader.pages)
+    return reader, starts
+
+
+def iter_pack(
+    doc: AgendaDoc,
+    papers: list[tuple[AgendaRow, str, bytes]],
+    target: Path,
+    convert: Converter = convert_with_libreoffice,
+) -> Iterator[Progress]:
+    """Builds the pack at ``target``, yielding progress; abandoning it writes nothing."""
+    total = len(papers) + 2
+    with atomic_path(Path(target)) as partial:
+        loaded: list[_Paper] = []
+        for done, (item, name, content) in enumerate(papers, start=1):
+            loaded.append(_load(item, name, content, convert))
+            yield Progress(done, total, f"Read paper {done} of {len(papers)}: {name}")
+        front, starts = _front(doc, loaded)
+        writer = PdfWriter()
+        for page in front.pages:
+            writer.add_page(page)
+        writer.add_outline_item(title="Cover", page_number=0)
+        writer.add_outline_item(title="Agenda", page_number=1)
+        yield Progress(len(papers) + 1, total, "Laid out the cover and agenda")
+        pack_pages = len(front.pages) + sum(paper.pages for paper in loaded)
+        for paper in loaded:
+            assert paper.reader is not None
+            sizes = [
+                (float(p.mediabox.width), float(p.mediabox.height)) for p in paper.reader.pages
+            ]
+            stamps = _stamps(
+                sizes, paper.item.number, doc.house.marking, starts[paper.item.id], pack_pages
+            )
+            first = len(writer.pages)
+            for page, stamp in zip(paper.reader.pages, stamps.pages, strict=True):
+                added = writer.add_page(page)
+                added.merge_page(stamp)
+            writer.add_outline_item(
+                title=f"Item {paper.item.number}: {paper.item.title}", page_number=first
+            )
+            assert first + 1 == starts[paper.item.id]
+        writer.add_metadata(
+            {
+                "/Title": f"Agenda pack — {doc.head.group}, {doc.head.starts_at:%d/%m/%Y}",
+                "/Author": doc.house.organisation,
+                "/Creator": "LSCB Desktop",
+            }
+        )
+        with partial.open("wb") as handle:
+            writer.write(handle)
+        yield Progress(total, total, f"Wrote {len(writer.pages)} pages")
+
+
+def separate_papers(papers: list[tuple[AgendaRow, str, bytes]]) -> list[str]:
+    """The papers that will need printing separately on this machine (for a warning first)."""
+    if libreoffice() is not None:
+        return []
+    return [name for _, name, _ in papers if Path(name).suffix.lower() in CONVERTIBLE]

@@ -1,0 +1,244 @@
+"""The plain data each printed document needs, gathered in one short session per document.
+
+Reports (``lscb_desktop.reports``) turn these into files; they never open the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lscb_desktop.models import (
+    AttendanceStatus,
+    Group,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Membership,
+    Person,
+    Role,
+)
+from lscb_desktop.services.agenda import AgendaRow, agenda_rows, read_paper
+from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.members import MemberRow, group_members
+from lscb_desktop.services.settings import Settings, load_logo, load_settings
+from lscb_desktop.store import Database
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    organisation: str
+    address: str
+    marking: str
+    logo: bytes | None
+    board_term: str
+
+
+def letterhead(database: Database, marking: str = "") -> Letterhead:
+    settings = load_settings(database)
+    return Letterhead(
+        organisation=settings.organisation_name,
+        address=settings.address,
+        marking=marking or settings.protective_marking,
+        logo=load_logo(database),
+        board_term=settings.term_board,
+    )
+
+
+@dataclass(frozen=True)
+class MeetingHead:
+    meeting_id: int
+    group: str
+    group_short: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    venue: str
+    kind: MeetingKind
+    status: MeetingStatus
+    chair: str
+    quorum_rule: int | None
+    next_meeting: dt.datetime | None
+
+    @property
+    def title(self) -> str:
+        kind = "Extraordinary meeting" if self.kind is MeetingKind.EXTRAORDINARY else "Meeting"
+        return f"{self.group} — {kind}"
+
+    @property
+    def when(self) -> str:
+        end = f" to {self.ends_at:%H:%M}" if self.ends_at else ""
+        return f"{self.starts_at:%A %d/%m/%Y}, {self.starts_at:%H:%M}{end}"
+
+
+@dataclass(frozen=True)
+class AgendaDoc:
+    head: MeetingHead
+    items: list[AgendaRow]
+    apologies: list[str]
+    house: Letterhead
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    name: str
+    agency: str
+    role: str
+
+
+@dataclass(frozen=True)
+class RegisterDoc:
+    head: MeetingHead
+    lines: list[RegisterLine]
+    house: Letterhead
+
+
+@dataclass(frozen=True)
+class Agreement:
+    name: str
+    job_title: str
+    agency: str
+    group: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AgreementDoc:
+    agreements: list[Agreement]
+    responsibilities: list[str]
+    house: Letterhead
+
+
+@dataclass(frozen=True)
+class ContactsDoc:
+    group: str
+    members: list[MemberRow]
+    house: Letterhead
+    on: dt.date
+
+
+def meeting_head(database: Database, meeting_id: int) -> tuple[MeetingHead, str]:
+    """The meeting's particulars, and its own protective marking ("" for the default)."""
+    with database.session() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        day = meeting.starts_at.date()
+        chair = session.scalar(
+            select(Membership)
+            .where(Membership.group_id == meeting.group_id, Membership.role == Role.CHAIR)
+            .where(Membership.start_date <= day)
+            .where((Membership.end_date.is_(None)) | (Membership.end_date >= day))
+            .options(selectinload(Membership.person))
+            .limit(1)
+        )
+        following = session.scalar(
+            select(Meeting.starts_at)
+            .where(Meeting.group_id == meeting.group_id, Meeting.starts_at > meeting.starts_at)
+            .where(Meeting.status != MeetingStatus.CANCELLED)
+            .order_by(Meeting.starts_at)
+            .limit(1)
+        )
+        group: Group = meeting.group
+        head = MeetingHead(
+            meeting_id=meeting.id,
+            group=group.name,
+            group_short=group.short_name or group.name,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            venue=meeting.venue,
+            kind=meeting.kind,
+            status=meeting.status,
+            chair=chair.person.display_name if chair else "",
+            quorum_rule=group.quorum_agencies,
+            next_meeting=following,
+        )
+        return head, meeting.protective_marking
+
+
+def agenda_doc(database: Database, meeting_id: int) -> AgendaDoc:
+    head, marking = meeting_head(database, meeting_id)
+    sheet = meeting_sheet(database, meeting_id)
+    apologies = [r.name for r in sheet.attendees if r.status is AttendanceStatus.APOLOGIES]
+    return AgendaDoc(
+        head, agenda_rows(database, meeting_id), apologies, letterhead(database, marking)
+    )
+
+
+def register_doc(database: Database, meeting_id: int) -> RegisterDoc:
+    head, marking = meeting_head(database, meeting_id)
+    sheet = meeting_sheet(database, meeting_id)
+    lines = [
+        RegisterLine(r.name, r.agency, r.role)
+        for r in sheet.attendees
+        if r.role != "Not a member then"
+    ]
+    return RegisterDoc(head, lines, letterhead(database, marking))
+
+
+def _responsibilities(settings: Settings) -> list[str]:
+    return [line.strip() for line in settings.agreement_text.splitlines() if line.strip()]
+
+
+def agreement_doc(
+    database: Database, *, person_id: int | None = None, group_id: int | None = None
+) -> AgreementDoc:
+    """Agreements for one person (their current memberships, or their record if none) or for
+    everyone currently in a group."""
+    if (person_id is None) == (group_id is None):
+        raise ValueError("give a person or a group")
+    today = dt.date.today()
+    query = (
+        select(Membership)
+        .where(Membership.start_date <= today)
+        .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
+        .options(
+            selectinload(Membership.person).selectinload(Person.agency),
+            selectinload(Membership.group),
+        )
+    )
+    query = (
+        query.where(Membership.person_id == person_id)
+        if person_id is not None
+        else query.where(Membership.group_id == group_id)
+    )
+    with database.session() as session:
+        memberships = sorted(session.scalars(query), key=lambda m: m.person.name.casefold())
+        agreements = [
+            Agreement(
+                name=m.person.display_name,
+                job_title=m.person.job_title,
+                agency=m.person.agency.name if m.person.agency else "",
+                group=m.group.name,
+                role=m.role.label,
+            )
+            for m in memberships
+        ]
+        if not agreements and person_id is not None:
+            person = session.get_one(Person, person_id)
+            agreements = [
+                Agreement(
+                    person.display_name,
+                    person.job_title,
+                    person.agency.name if person.agency else "",
+                    "",
+                    "",
+                )
+            ]
+        if group_id is not None:
+            session.get_one(Group, group_id)
+    settings = load_settings(database)
+    return AgreementDoc(agreements, _responsibilities(settings), letterhead(database))
+
+
+def contacts_doc(database: Database, group_id: int, on: dt.date | None = None) -> ContactsDoc:
+    on = on or dt.date.today()
+    with database.session() as session:
+        name = session.get_one(Group, group_id).name
+    return ContactsDoc(name, group_members(database, group_id, on=on), letterhead(database), on)
+
+
+def pack_papers(database: Database, meeting_id: int) -> list[tuple[AgendaRow, str, bytes]]:
+    """Each item's paper in agenda order: (item, file name, bytes)."""
+    rows = agenda_rows(database, meeting_id)
+    return [(row, *read_paper(database, row.paper_id)) for row in rows if row.paper_id is not None]
