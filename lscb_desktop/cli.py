@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lscb_desktop import APP_NAME, __version__
+from lscb_desktop import APP_NAME, __version__, cli_documents
 from lscb_desktop.config import sample_database_path
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.store import Database, DatabaseError, open_database
@@ -43,9 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("what", choices=["workbook"])
     imp.add_argument("path", type=Path, metavar="IN.xlsx")
 
-    exp = commands.add_parser("export", parents=[common], help="export records to a workbook")
-    exp.add_argument("what", choices=["workbook"])
-    exp.add_argument("path", type=Path, metavar="OUT.xlsx")
+    exp = commands.add_parser("export", parents=[common], help="export records or make a document")
+    kinds = exp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    workbook = kinds.add_parser("workbook", parents=[common], help="every record, to a workbook")
+    workbook.add_argument("path", type=Path, metavar="OUT.xlsx")
+    cli_documents.add_parsers(kinds, common)
 
     lst = commands.add_parser("list", parents=[common], help="list records")
     lst.add_argument("kind", choices=["agencies", "people", "groups", "meetings", "attendance"])
@@ -148,15 +150,33 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import NoResultFound  # noqa: PLC0415
+
     from lscb_desktop.services.workbook import export_workbook  # noqa: PLC0415
 
     database = _with_database(args)
     try:
-        export_workbook(database, args.path)
+        if args.what == "workbook":
+            export_workbook(database, args.path)
+            message = f"Exported {database.display_name} to {args.path}"
+        else:
+            message = cli_documents.run(args, database)
+    except (ValueError, LookupError, NoResultFound) as exc:
+        print(f"lscb-desktop: {_reason(exc)}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         database.dispose()
-    print(f"Exported {database.display_name} to {args.path}")
+    print(message)
     return EXIT_OK
+
+
+def _reason(exc: Exception) -> str:
+    """The user's words for a record that is not there (SQLAlchemy's get_one says it plainly)."""
+    from sqlalchemy.exc import NoResultFound  # noqa: PLC0415
+
+    if isinstance(exc, NoResultFound):
+        return "there is no such record; see `lscb-desktop list meetings` (or groups, people)"
+    return str(exc)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

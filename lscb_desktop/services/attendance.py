@@ -376,3 +376,95 @@ def attendance_figures(database: Database, period: Period, group_id: int | None 
         )
         label = session.get_one(Group, group_id).name if group_id is not None else ALL_GROUPS
         return Figures(period, label, len(meetings), members, agencies)
+
+
+# -- the grid behind the annual workbook ------------------------------------------------------
+
+CODES = {
+    AttendanceStatus.PRESENT: "P",
+    AttendanceStatus.APOLOGIES: "A",
+    AttendanceStatus.SUBSTITUTE: "S",
+    AttendanceStatus.ABSENT: "X",
+}
+
+
+@dataclass(frozen=True)
+class GridLine:
+    name: str
+    sort_name: str
+    agency: str
+    #: One code per meeting: P, A, S, X; "–" for a member with nothing recorded (not
+    #: attendance); None when they were not a member on that date.
+    cells: list[str | None]
+    rate: MemberRate
+
+
+@dataclass(frozen=True)
+class GroupGrid:
+    group_id: int
+    group: str
+    short_name: str
+    meetings: list[dt.datetime]
+    lines: list[GridLine]
+    agencies: list[AgencyRate]
+
+
+def attendance_grids(
+    database: Database, period: Period, group_ids: list[int] | None = None
+) -> list[GroupGrid]:
+    """For each group with meetings held in ``period``: members down, meetings across, a code
+    per cell, and the same rates :func:`attendance_figures` gives for that group."""
+    start = dt.datetime.combine(period.start, dt.time())
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time())
+    with database.session() as session:
+        query = (
+            select(Meeting.group_id)
+            .where(Meeting.status == MeetingStatus.HELD)
+            .where(Meeting.starts_at >= start, Meeting.starts_at < end)
+            .distinct()
+        )
+        held_groups = set(session.scalars(query))
+        groups = session.scalars(select(Group).where(Group.id.in_(held_groups))).all()
+        wanted = sorted(
+            (g for g in groups if group_ids is None or g.id in group_ids),
+            key=lambda g: g.name.casefold(),
+        )
+        names = {g.id: (g.name, g.short_name or g.name) for g in wanted}
+    grids = []
+    for group_id, (name, short) in names.items():
+        figures = attendance_figures(database, period, group_id)
+        rates = {(r.person_id): r for r in figures.members}
+        with database.session() as session:
+            meetings = session.scalars(
+                select(Meeting)
+                .where(Meeting.group_id == group_id, Meeting.status == MeetingStatus.HELD)
+                .where(Meeting.starts_at >= start, Meeting.starts_at < end)
+                .options(selectinload(Meeting.attendance))
+                .order_by(Meeting.starts_at)
+            ).all()
+            memberships = session.scalars(
+                select(Membership).where(
+                    Membership.group_id == group_id, Membership.person_id.in_(rates)
+                )
+            ).all()
+            spells: dict[int, list[Membership]] = defaultdict(list)
+            for membership in memberships:
+                spells[membership.person_id].append(membership)
+            lines = []
+            for person_id, rate in rates.items():
+                cells: list[str | None] = []
+                for meeting in meetings:
+                    day = meeting.starts_at.date()
+                    if not any(m.is_current(day) for m in spells[person_id]):
+                        cells.append(None)
+                        continue
+                    record = next((a for a in meeting.attendance if a.person_id == person_id), None)
+                    cells.append(CODES[record.status] if record else "–")
+                lines.append(GridLine(rate.name, rate.sort_name, rate.agency, cells, rate))
+            lines.sort(key=lambda line: line.sort_name.casefold())
+            grids.append(
+                GroupGrid(
+                    group_id, name, short, [m.starts_at for m in meetings], lines, figures.agencies
+                )
+            )
+    return grids

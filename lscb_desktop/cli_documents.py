@@ -1,0 +1,101 @@
+"""``lscb-desktop export …`` for the printed documents, the annual workbook and the calendar."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from lscb_desktop.services.periods import Period, parse_period, period_containing
+from lscb_desktop.services.progress import Progress
+from lscb_desktop.services.settings import load_settings
+from lscb_desktop.store import Database
+
+DOCUMENTS = ("agenda", "pack", "register", "agreement", "contacts", "attendance", "calendar")
+
+
+def _date(text: str) -> dt.date:
+    """23/11/2026 or 2026-11-23."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"“{text}” is not a date; write it like 23/11/2026")
+
+
+def add_parsers(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    for name in ("agenda", "pack", "register"):
+        sub = kinds.add_parser(name, parents=[common], help=f"a meeting's {name} as a PDF")
+        sub.add_argument("meeting", type=int, metavar="MEETING_ID")
+        sub.add_argument("path", type=Path, metavar="OUT.pdf")
+    agreement = kinds.add_parser(
+        "agreement", parents=[common], help="membership agreements, one per page"
+    )
+    who = agreement.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", type=int, metavar="ID")
+    who.add_argument("--group", type=int, metavar="ID")
+    agreement.add_argument("path", type=Path, metavar="OUT.pdf")
+    contacts = kinds.add_parser("contacts", parents=[common], help="a group's contact list")
+    contacts.add_argument("group", type=int, metavar="GROUP_ID")
+    contacts.add_argument("path", type=Path, metavar="OUT.pdf|OUT.xlsx")
+    attendance = kinds.add_parser(
+        "attendance", parents=[common], help="the annual attendance workbook"
+    )
+    attendance.add_argument("--period", metavar="2025-26")
+    attendance.add_argument("--from", dest="start", type=_date, metavar="DATE")
+    attendance.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    attendance.add_argument("--group", type=int, metavar="ID", action="append")
+    attendance.add_argument("path", type=Path, metavar="OUT.xlsx")
+    calendar = kinds.add_parser("calendar", parents=[common], help="meetings as an .ics file")
+    calendar.add_argument("--group", type=int, metavar="ID")
+    calendar.add_argument("--period", metavar="2025-26")
+    calendar.add_argument("path", type=Path, metavar="OUT.ics")
+
+
+def _drain(steps: Iterator[Progress]) -> None:
+    for step in steps:
+        if sys.stderr.isatty():
+            print(f"\r{step.message[:70]:<70}", end="", file=sys.stderr)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+
+
+def _period(database: Database, args: argparse.Namespace) -> Period:
+    start_month = load_settings(database).annual_period_start_month
+    if getattr(args, "start", None) or getattr(args, "end", None):
+        if args.period:
+            raise ValueError("give --period or --from and --to, not both")
+        if not (args.start and args.end):
+            raise ValueError("give both --from and --to")
+        if args.end < args.start:
+            raise ValueError("--to is before --from")
+        return Period(args.start, args.end)
+    if args.period:
+        return parse_period(args.period, start_month)
+    return period_containing(dt.date.today(), start_month)
+
+
+def run(args: argparse.Namespace, database: Database) -> str:
+    """Makes the document; returns what to tell the user. Raises ValueError, LookupError."""
+    from lscb_desktop.services import exports  # noqa: PLC0415 - ReportLab loads only when asked
+
+    what, path = args.what, args.path
+    if what == "agenda":
+        exports.export_agenda(database, args.meeting, path)
+    elif what == "register":
+        exports.export_register(database, args.meeting, path)
+    elif what == "pack":
+        _drain(exports.iter_export_pack(database, args.meeting, path))
+    elif what == "agreement":
+        exports.export_agreements(database, path, person_id=args.person, group_id=args.group)
+    elif what == "contacts":
+        exports.export_contacts(database, args.group, path)
+    elif what == "attendance":
+        _drain(exports.iter_export_attendance(database, _period(database, args), path, args.group))
+    elif what == "calendar":
+        within = _period(database, args) if args.period else None
+        exports.export_calendar(database, path, group_id=args.group, period=within)
+    return f"Wrote {path}"

@@ -1,0 +1,101 @@
+"""Every document the program makes, by name: gathers the data, then hands it to a report builder.
+
+The window and the command line both call these, so a document is the same whichever made it.
+Long ones are generators of progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from lscb_desktop.reports.attendance_workbook import WorkbookSpec, iter_attendance_workbook
+from lscb_desktop.reports.calendar import build_calendar
+from lscb_desktop.reports.meeting_docs import build_agenda, build_register
+from lscb_desktop.reports.member_docs import (
+    build_agreements,
+    build_contacts_pdf,
+    build_contacts_workbook,
+)
+from lscb_desktop.reports.pack import Converter, convert_with_libreoffice, iter_pack
+from lscb_desktop.services.attendance import attendance_grids
+from lscb_desktop.services.documents import (
+    agenda_doc,
+    agreement_doc,
+    contacts_doc,
+    pack_papers,
+    register_doc,
+)
+from lscb_desktop.services.files import OutputError
+from lscb_desktop.services.meetings import meeting_rows
+from lscb_desktop.services.periods import Period
+from lscb_desktop.services.progress import Progress
+from lscb_desktop.services.settings import load_settings
+from lscb_desktop.store import Database
+
+
+def export_agenda(database: Database, meeting_id: int, target: Path) -> Path:
+    return build_agenda(agenda_doc(database, meeting_id), target)
+
+
+def export_register(database: Database, meeting_id: int, target: Path) -> Path:
+    return build_register(register_doc(database, meeting_id), target)
+
+
+def iter_export_pack(
+    database: Database,
+    meeting_id: int,
+    target: Path,
+    convert: Converter = convert_with_libreoffice,
+) -> Iterator[Progress]:
+    doc = agenda_doc(database, meeting_id)
+    yield from iter_pack(doc, pack_papers(database, meeting_id), target, convert)
+
+
+def export_agreements(
+    database: Database, target: Path, *, person_id: int | None = None, group_id: int | None = None
+) -> Path:
+    doc = agreement_doc(database, person_id=person_id, group_id=group_id)
+    if not doc.agreements:
+        raise OutputError("That group has no current members, so there is no agreement to make.")
+    return build_agreements(doc, target)
+
+
+def export_contacts(database: Database, group_id: int, target: Path) -> Path:
+    """A PDF or, for a target ending .xlsx, a workbook."""
+    doc = contacts_doc(database, group_id)
+    if Path(target).suffix.lower() == ".xlsx":
+        return build_contacts_workbook(doc, target)
+    return build_contacts_pdf(doc, target)
+
+
+def iter_export_attendance(
+    database: Database,
+    period: Period,
+    target: Path,
+    group_ids: list[int] | None = None,
+    made: dt.date | None = None,
+) -> Iterator[Progress]:
+    settings = load_settings(database)
+    spec = WorkbookSpec(
+        period=period,
+        organisation=settings.organisation_name,
+        marking=settings.protective_marking,
+        threshold=settings.attendance_threshold / 100,
+        made=made or dt.date.today(),
+    )
+    grids = attendance_grids(database, period, group_ids)
+    yield from iter_attendance_workbook(grids, spec, target)
+
+
+def export_calendar(
+    database: Database, target: Path, *, group_id: int | None = None, period: Period | None = None
+) -> Path:
+    settings = load_settings(database)
+    rows = sorted(
+        meeting_rows(database, group_id=group_id, period=period), key=lambda r: r.starts_at
+    )
+    key = re.sub(r"[^a-z0-9]+", "-", settings.organisation_short_name.casefold()).strip("-")
+    return build_calendar(rows, settings.organisation_name, key or "lscb", target)
