@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from openpyxl import Workbook
+from pypdf import PdfReader
 
 from lscb_desktop.cli import main
 from lscb_desktop.config import sample_database_path
@@ -169,3 +170,48 @@ def test_list_attendance_needs_a_meeting_that_exists(capsys, sample_path):
     code, _, err = run(capsys, "--db", str(sample_path), "list", "attendance", "--meeting", "999")
     assert code == 1
     assert "there is no meeting 999" in err
+
+
+def test_export_documents_from_the_command_line(capsys, sample_path, tmp_path):
+    db = str(sample_path)
+    meetings = json.loads(run(capsys, "--db", db, "list", "meetings", "--json")[1])
+    board = next(m for m in meetings if m["group"] == "Strategic Board" and m["papers"] == 3)
+    groups = {
+        g["short_name"]: g["id"]
+        for g in json.loads(run(capsys, "--db", db, "list", "groups", "--json")[1])
+    }
+    for what, args, name in (
+        ("agenda", [str(board["id"])], "agenda.pdf"),
+        ("pack", [str(board["id"])], "pack.pdf"),
+        ("register", [str(board["id"])], "register.pdf"),
+        ("agreement", ["--group", str(groups["MAAG"])], "agreements.pdf"),
+        ("contacts", [str(groups["MAAG"])], "contacts.xlsx"),
+        ("attendance", ["--period", "2025-26"], "attendance.xlsx"),
+        (
+            "attendance",
+            ["--from", "01/04/2026", "--to", "30/09/2026", "--group", str(groups["Board"])],
+            "half-year.xlsx",
+        ),
+        ("calendar", ["--group", str(groups["Board"])], "board.ics"),
+    ):
+        target = tmp_path / name
+        code, out, err = run(capsys, "--db", db, "export", what, *args, str(target))
+        assert (code, err) == (0, ""), what
+        assert out.strip() == f"Wrote {target}"
+        assert target.stat().st_size > 0
+    assert len(PdfReader(tmp_path / "pack.pdf").pages) == 5
+    assert len(PdfReader(tmp_path / "agreements.pdf").pages) == 8
+
+
+def test_export_errors_say_what_is_wrong(capsys, sample_path, tmp_path):
+    db = str(sample_path)
+    code, _, err = run(capsys, "--db", db, "export", "agenda", "999", str(tmp_path / "a.pdf"))
+    assert code == 1 and "there is no such record" in err
+    code, _, err = run(capsys, "--db", db, "export", "agenda", "1", str(tmp_path / "no" / "a.pdf"))
+    assert code == 1 and "does not exist" in err
+    code, _, err = run(
+        capsys, "--db", db, "export", "attendance", "--from", "01/04/2026", str(tmp_path / "x.xlsx")
+    )
+    assert (code, err.strip()) == (1, "lscb-desktop: give both --from and --to")
+    assert not (tmp_path / "x.xlsx").exists()
+    assert not (tmp_path / "a.pdf").exists()

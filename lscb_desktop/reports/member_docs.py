@@ -84,8 +84,10 @@ def _contact_rows(doc: ContactsDoc) -> list[tuple[str, str, str, str, str]]:
 def build_contacts_pdf(doc: ContactsDoc, target: Path) -> Path:
     story = letterhead(doc.house, "Contact list", f"{doc.group}, {doc.on:%d/%m/%Y}")
     rows: list[list[object]] = [list(CONTACT_HEADERS)]
-    rows += [[paragraph(cell, "cell") for cell in row] for row in _contact_rows(doc)]
-    widths = [38 * mm, 24 * mm, 45 * mm, 48 * mm, TEXT_WIDTH - 155 * mm]
+    # Phone numbers stay on one line; the rest wrap.
+    for row in _contact_rows(doc):
+        rows.append([*(paragraph(cell, "cell") for cell in row[:4]), row[4]])
+    widths = [34 * mm, 19 * mm, 38 * mm, 52 * mm, TEXT_WIDTH - 143 * mm]
     story.append(grid(rows, widths))
     return build_pdf(target, doc.house, f"Contact list — {doc.group}", story)
 

@@ -77,7 +77,7 @@ def _notice(item: AgendaRow, name: str, why: str) -> bytes:
     """A page standing in for a paper that cannot be merged."""
     register_fonts()
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf = canvas.Canvas(buffer, pagesize=A4, initialFontName=FONT)
     height = A4[1]
     pdf.setFillColor(INK)
     pdf.setFont(FONT_BOLD, 15)
@@ -117,7 +117,7 @@ def _stamps(
     and the page's number in the whole pack."""
     register_fonts()
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
+    pdf = canvas.Canvas(buffer, initialFontName=FONT)
     total = len(sizes)
     for number, (width, height) in enumerate(sizes, start=1):
         pdf.setPageSize((width, height))

@@ -182,6 +182,9 @@ def _numbered_canvas(house: Letterhead, following: int = 0) -> type[canvas.Canva
 
     class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Otherwise every page starts in Helvetica, a font the file would not embed (the
+            # document template passes None when it has no initial font of its own).
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
