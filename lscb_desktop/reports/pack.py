@@ -199,10 +199,3 @@ def iter_pack(
         with partial.open("wb") as handle:
             writer.write(handle)
         yield Progress(total, total, f"Wrote {len(writer.pages)} pages")
-
-
-def separate_papers(papers: list[tuple[AgendaRow, str, bytes]]) -> list[str]:
-    """The papers that will need printing separately on this machine (for a warning first)."""
-    if libreoffice() is not None:
-        return []
-    return [name for _, name, _ in papers if Path(name).suffix.lower() in CONVERTIBLE]

@@ -19,7 +19,14 @@ from lscb_desktop.reports.member_docs import (
     build_contacts_pdf,
     build_contacts_workbook,
 )
-from lscb_desktop.reports.pack import Converter, convert_with_libreoffice, iter_pack
+from lscb_desktop.reports.pack import (
+    CONVERTIBLE,
+    Converter,
+    convert_with_libreoffice,
+    iter_pack,
+    libreoffice,
+)
+from lscb_desktop.services.agenda import agenda_rows
 from lscb_desktop.services.attendance import attendance_grids
 from lscb_desktop.services.documents import (
     agenda_doc,
@@ -99,3 +106,14 @@ def export_calendar(
     )
     key = re.sub(r"[^a-z0-9]+", "-", settings.organisation_short_name.casefold()).strip("-")
     return build_calendar(rows, settings.organisation_name, key or "lscb", target)
+
+
+def papers_to_print_separately(database: Database, meeting_id: int) -> list[str]:
+    """Word and Excel papers that cannot be converted on this machine (no LibreOffice)."""
+    if libreoffice() is not None:
+        return []
+    return [
+        row.paper
+        for row in agenda_rows(database, meeting_id)
+        if row.paper and Path(row.paper).suffix.lower() in CONVERTIBLE
+    ]

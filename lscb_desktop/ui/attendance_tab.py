@@ -51,6 +51,7 @@ from lscb_desktop.services.periods import period_containing
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui.documents import attendance_document
 from lscb_desktop.ui.table_model import Column, RecordTableModel
 from lscb_desktop.ui.tables import make_proxy, make_table, selected
 
@@ -386,6 +387,9 @@ class FiguresPage(QWidget):
         top.addWidget(QLabel("Group"))
         top.addWidget(self.group, 1)
         top.addWidget(self.summary, 2)
+        self.workbook_button = QPushButton("Save the annual &workbook…", self)
+        self.workbook_button.clicked.connect(self.save_workbook)
+        top.addWidget(self.workbook_button)
         right = QSplitter(Qt.Orientation.Horizontal, self)
         right.setObjectName("attendance/figures-splitter")
         tables = QSplitter(Qt.Orientation.Vertical, right)
@@ -447,6 +451,12 @@ class FiguresPage(QWidget):
             f"{low_members} member(s), {low_agencies} agenc{'y' if low_agencies == 1 else 'ies'}"
         )
         self._draw_chart(figures.agencies)
+
+    def save_workbook(self) -> None:
+        period = self.period.currentData()
+        if period is not None:
+            label = self.group.currentText()
+            attendance_document(self, self.database, period, self.group.currentData(), label)
 
     def _draw_chart(self, rows: list[AgencyRate]) -> None:
         self.chart.removeAllSeries()

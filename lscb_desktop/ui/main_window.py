@@ -28,8 +28,10 @@ from lscb_desktop.services.workbook import ImportFailed, import_workbook, iter_e
 from lscb_desktop.store import Database, DatabaseError, open_database
 from lscb_desktop.ui.attendance_tab import AttendanceTab
 from lscb_desktop.ui.board_tab import BoardTab
+from lscb_desktop.ui.documents import open_after_saving, set_open_after_saving
 from lscb_desktop.ui.guide import show_user_guide
 from lscb_desktop.ui.meetings_tab import MeetingsTab
+from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.settings_dialog import SettingsDialog
 from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
@@ -180,6 +182,8 @@ class MainWindow(QMainWindow):
             edit_menu,
         )
 
+        self._build_documents_menu(bar.addMenu("&Documents"))
+
         view_menu = bar.addMenu("&View")
         self.view_actions: list[QAction] = []
         names = [self.settings.term_board, "Sub-groups", "Meetings", "Attendance"]
@@ -203,6 +207,73 @@ class MainWindow(QMainWindow):
             help_menu,
         )
         self._action(f"&About {APP_NAME}", self.about, None, help_menu)
+
+    def _build_documents_menu(self, menu: QMenu) -> None:
+        """Every document, acting on what is selected in the tab it belongs to."""
+        for text, what in (
+            ("&Agenda…", "agenda"),
+            ("Agenda &pack…", "pack"),
+            ("Attendance &register…", "register"),
+        ):
+            self._action(text, partial(self._meeting_document, what), None, menu)
+        self.print_action = self._action(
+            "&Print agenda…",
+            lambda: self.meetings_tab.document("agenda", to_printer=True),
+            QKeySequence.StandardKey.Print,
+            menu,
+        )
+        self._action(
+            "Print agenda pack…",
+            lambda: self.meetings_tab.document("pack", to_printer=True),
+            None,
+            menu,
+        )
+        self._action(
+            "Print attendance register…",
+            lambda: self.meetings_tab.document("register", to_printer=True),
+            None,
+            menu,
+        )
+        menu.addSeparator()
+        self._action(
+            "Membership a&greement…", lambda: self._members().agreement_for_member(), None, menu
+        )
+        self._action(
+            "Membership agreements for the &group…",
+            lambda: self._members().agreements_for_group(),
+            None,
+            menu,
+        )
+        self._action("&Contact list…", lambda: self._members().contacts(workbook=False), None, menu)
+        menu.addSeparator()
+        self._action(
+            "Annual attendance &workbook…",
+            lambda: self.attendance_tab.figures.save_workbook(),  # noqa: PLW0108 - the tab of now
+            None,
+            menu,
+        )
+        self._action(
+            "Meetings &calendar (.ics)…",
+            lambda: self.meetings_tab.save_calendar(),  # noqa: PLW0108 - the tab of now
+            None,
+            menu,
+        )
+        menu.addSeparator()
+        self.open_after_action = QAction("&Open documents after saving", self)
+        self.open_after_action.setCheckable(True)
+        self.open_after_action.setChecked(open_after_saving())
+        self.open_after_action.toggled.connect(set_open_after_saving)
+        menu.addAction(self.open_after_action)
+
+    def _meeting_document(self, what: str) -> None:
+        # Looked up when chosen: the tabs are rebuilt when another database is opened.
+        self.meetings_tab.document(what)
+
+    def _members(self) -> MembersPanel:
+        """The members list the user is looking at: the Sub-groups tab's, else the Board's."""
+        if self.tabs.currentWidget() is self.subgroups_tab:
+            return self.subgroups_tab.members
+        return self.board_tab.members
 
     # -- databases ----------------------------------------------------------------------------
 

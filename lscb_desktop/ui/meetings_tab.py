@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QUrl, Signal
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +48,7 @@ from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_
 from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui.documents import calendar_document, meeting_document
 from lscb_desktop.ui.forms import ChoiceCombo
 from lscb_desktop.ui.meeting_dialogs import (
     ActionDialog,
@@ -206,6 +210,7 @@ class MeetingsTab(QWidget):
             _button("&New meeting…", self.new_meeting, self),
             _button("&Edit meeting…", self.edit_meeting, self),
             _button("&Plan a year…", self.plan_year, self),
+            self._documents_button(),
         ):
             top_buttons.addWidget(button)
         top_buttons.addStretch(1)
@@ -263,6 +268,55 @@ class MeetingsTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         return page
+
+    def _documents_button(self) -> QToolButton:
+        button = QToolButton(self)
+        button.setText("Documents")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        for text, what in (
+            ("Save the &agenda…", "agenda"),
+            ("Save the agenda &pack…", "pack"),
+            ("Save the attendance &register…", "register"),
+        ):
+            menu.addAction(text, partial(self.document, what))
+        menu.addSeparator()
+        for text, what in (
+            ("Print the agenda…", "agenda"),
+            ("Print the agenda pack…", "pack"),
+            ("Print the attendance register…", "register"),
+        ):
+            menu.addAction(text, partial(self.document, what, to_printer=True))
+        menu.addSeparator()
+        menu.addAction("Save the meetings shown as a &calendar…", self.save_calendar)
+        button.setMenu(menu)
+        button.setAccessibleName("Documents")
+        return button
+
+    def document(self, what: str, *, to_printer: bool = False) -> None:
+        """The agenda, pack or register of the selected meeting, saved or printed."""
+        meeting = self.current_meeting()
+        if meeting is None:
+            QMessageBox.information(self, "Documents", "Select a meeting first.")
+            return
+        meeting_document(
+            self,
+            self.database,
+            what,
+            meeting.id,
+            meeting.group,
+            meeting.starts_at,
+            to_printer=to_printer,
+        )
+
+    def save_calendar(self) -> None:
+        period = self.period_filter.currentData()
+        label = " ".join(
+            text
+            for text in (self.group_filter.currentText(), period.name if period else "")
+            if text
+        )
+        calendar_document(self, self.database, self.group_filter.currentData(), period, label)
 
     def _fill_filters(self) -> None:
         group = self.group_filter.currentData()

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +29,7 @@ from lscb_desktop.services.members import (
     group_members,
 )
 from lscb_desktop.store import Database
+from lscb_desktop.ui.documents import agreement_document, contacts_document
 from lscb_desktop.ui.member_dialog import MemberDialog
 from lscb_desktop.ui.small_dialogs import ChecklistDialog, EndMembershipDialog
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
@@ -104,6 +107,14 @@ class MembersPanel(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.show_former)
         top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._button_row())
+        self._update_buttons()
+
+    def _button_row(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         for button in (
             self.add_button,
@@ -114,13 +125,45 @@ class MembersPanel(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self._documents_button())
         buttons.addWidget(self.copy_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        self._update_buttons()
+        return buttons
+
+    def _documents_button(self) -> QToolButton:
+        button = QToolButton(self)
+        button.setText("Documents")
+        button.setAccessibleName("Member documents")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        menu.addAction("Membership &agreement for the selected member…", self.agreement_for_member)
+        menu.addAction(
+            "Print the selected member's agreement…", lambda: self.agreement_for_member(True)
+        )
+        menu.addAction("Membership agreements for the &whole group…", self.agreements_for_group)
+        menu.addSeparator()
+        menu.addAction("&Contact list (PDF)…", lambda: self.contacts(workbook=False))
+        menu.addAction("Contact list (&workbook)…", lambda: self.contacts(workbook=True))
+        button.setMenu(menu)
+        return button
+
+    def agreement_for_member(self, to_printer: bool = False) -> None:
+        row = self.current_row()
+        if row is None:
+            QMessageBox.information(self, "Membership agreement", "Select a member first.")
+            return
+        agreement_document(
+            self, self.database, row.name, person_id=row.person_id, to_printer=to_printer
+        )
+
+    def agreements_for_group(self) -> None:
+        if self.group_id is not None:
+            agreement_document(self, self.database, self.group_name, group_id=self.group_id)
+
+    def contacts(self, *, workbook: bool) -> None:
+        if self.group_id is not None:
+            contacts_document(
+                self, self.database, self.group_id, self.group_name, workbook=workbook
+            )
 
     # -- showing ------------------------------------------------------------------------------
 
