@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from lscb_desktop.reports.style import (
     SHADE,
@@ -130,19 +130,30 @@ def register_story(doc: RegisterDoc) -> list[Flowable]:
         else "This group has no quorum rule."
     )
     story += [paragraph(rule), Spacer(1, 4 * mm)]
-    rows: list[list[object]] = [["Name", "Agency", "Role", "Signature", "Substitute's name"]]
+    rows: list[list[object]] = [
+        ["Name", "Agency", "Role", "Signature", paragraph("Substitute's name", "cell-bold")]
+    ]
     for line in doc.lines:
         rows.append(
-            [paragraph(line.name, "cell"), paragraph(line.agency, "cell"), line.role, "", ""]
+            [
+                paragraph(line.name, "cell"),
+                paragraph(line.agency, "cell"),
+                paragraph(line.role, "cell"),
+                "",
+                "",
+            ]
         )
-    widths = [38 * mm, 50 * mm, 24 * mm, 30 * mm, TEXT_WIDTH - 142 * mm]
-    # Tall rows: room to sign.
-    story.append(grid(rows, widths, heights=[None] + [11 * mm] * len(doc.lines)))
-    story += [Spacer(1, 6 * mm), paragraph("Guests and others attending", "heading")]
+    widths = [38 * mm, 48 * mm, 22 * mm, 31 * mm, TEXT_WIDTH - 139 * mm]
+    # Generous padding rather than fixed heights: room to sign, and long agency names still fit.
+    roomy = [("TOPPADDING", (0, 1), (-1, -1), 9), ("BOTTOMPADDING", (0, 1), (-1, -1), 9)]
+    story.append(grid(rows, widths, extra=roomy))
+    story.append(Spacer(1, 6 * mm))
+    guest_section: list[Flowable] = [paragraph("Guests and others attending", "heading")]
     guests: list[list[object]] = [["Name", "Organisation", "Signature"]]
     guests += [["", "", ""] for _ in range(GUEST_ROWS)]
     widths = [55 * mm, 65 * mm, TEXT_WIDTH - 120 * mm]
-    story.append(grid(guests, widths, heights=[None] + [11 * mm] * GUEST_ROWS))
+    guest_section.append(grid(guests, widths, heights=[None] + [9 * mm] * GUEST_ROWS))
+    story.append(KeepTogether(guest_section))
     return story
 
 
