@@ -45,6 +45,8 @@ class ActionInput:
     notes: str = ""
     meeting_id: int | None = None
     agenda_item_id: int | None = None
+    audit_id: int | None = None
+    case_review_id: int | None = None
 
 
 def action_rows(
@@ -54,16 +56,22 @@ def action_rows(
     owner_id: int | None = None,
     status: ActionStatus | None = None,
     meeting_id: int | None = None,
+    audit_id: int | None = None,
+    case_review_id: int | None = None,
 ) -> list[ActionRow]:
-    """Actions from meetings, filtered; open ones first by due date, then the rest."""
-    query = (
-        select(Action)
-        .where(Action.meeting_id.is_not(None))
-        .options(
-            selectinload(Action.meeting).selectinload(Meeting.group),
-            selectinload(Action.agenda_item),
-            selectinload(Action.owner),
-        )
+    """Actions, filtered: from meetings (the action log) unless an audit's or a case review's
+    action plan is asked for; open ones first by due date, then the rest."""
+    query = select(Action)
+    if audit_id is not None:
+        query = query.where(Action.audit_id == audit_id)
+    elif case_review_id is not None:
+        query = query.where(Action.case_review_id == case_review_id)
+    else:
+        query = query.where(Action.meeting_id.is_not(None))
+    query = query.options(
+        selectinload(Action.meeting).selectinload(Meeting.group),
+        selectinload(Action.agenda_item),
+        selectinload(Action.owner),
     )
     if group_id is not None:
         query = query.join(Action.meeting).where(Meeting.group_id == group_id)
@@ -114,6 +122,8 @@ def action_input(database: Database, action_id: int) -> ActionInput:
             notes=a.notes,
             meeting_id=a.meeting_id,
             agenda_item_id=a.agenda_item_id,
+            audit_id=a.audit_id,
+            case_review_id=a.case_review_id,
         )
 
 
@@ -132,13 +142,16 @@ def save_action(database: Database, data: ActionInput, action_id: int | None = N
         if data.agenda_item_id is not None:
             item = session.get_one(AgendaItem, data.agenda_item_id)
             meeting_id = item.meeting_id
-        if meeting_id is None and action_id is None:
-            problems.add("meeting", "An action comes from a meeting; choose one.")
+        source = (meeting_id, data.audit_id, data.case_review_id)
+        if all(each is None for each in source) and action_id is None:
+            problems.add("meeting", "An action comes from a meeting, an audit or a review.")
         problems.raise_if_any()
         action = session.get_one(Action, action_id) if action_id else Action(description="")
         action.description = description
         action.meeting_id = meeting_id
         action.agenda_item_id = data.agenda_item_id
+        action.audit_id = data.audit_id
+        action.case_review_id = data.case_review_id
         action.owner_id = data.owner_id
         action.owner_text = "" if data.owner_id else data.owner_text.strip()
         action.due_date = data.due_date

@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from lscb_desktop.models import (
     AttendanceStatus,
+    Audit,
     Group,
     Meeting,
     MeetingKind,
@@ -23,7 +24,8 @@ from lscb_desktop.models import (
 )
 from lscb_desktop.services.agenda import AgendaRow, agenda_rows, read_paper
 from lscb_desktop.services.attendance import meeting_sheet
-from lscb_desktop.services.members import MemberRow, group_members
+from lscb_desktop.services.members import MemberRow, board_group_id, group_members
+from lscb_desktop.services.periods import period_starting
 from lscb_desktop.services.settings import Settings, load_logo, load_settings
 from lscb_desktop.store import Database
 
@@ -242,3 +244,71 @@ def pack_papers(database: Database, meeting_id: int) -> list[tuple[AgendaRow, st
     """Each item's paper in agenda order: (item, file name, bytes)."""
     rows = agenda_rows(database, meeting_id)
     return [(row, *read_paper(database, row.paper_id)) for row in rows if row.paper_id is not None]
+
+
+@dataclass(frozen=True)
+class AuthorityDoc:
+    """A letter of authority for an audit: who may look at which agencies' records, and why."""
+
+    title: str
+    theme: str
+    period: str
+    quarter: int | None
+    cases_sampled: int | None
+    priority: str
+    lead: str
+    agencies: list[str]
+    audit_group: str
+    core_members: list[tuple[str, str]]
+    chair: str
+    house: Letterhead
+    on: dt.date
+
+
+def _audit_group(session: Session) -> Group | None:
+    """The group that carries out the audits: the one whose name speaks of audit (the Luton
+    sample's Multi-Agency Audit Group); there is no setting for it yet."""
+    groups = session.scalars(select(Group).where(Group.archived_on.is_(None))).all()
+    return next((g for g in groups if "audit" in g.name.casefold()), None)
+
+
+def _chair_of(session: Session, group_id: int, on: dt.date) -> str:
+    chair = session.scalar(
+        select(Membership)
+        .where(Membership.group_id == group_id, Membership.role == Role.CHAIR)
+        .where(Membership.start_date <= on)
+        .where((Membership.end_date.is_(None)) | (Membership.end_date >= on))
+        .options(selectinload(Membership.person))
+        .limit(1)
+    )
+    return chair.person.display_name if chair else ""
+
+
+def authority_doc(database: Database, audit_id: int, on: dt.date | None = None) -> AuthorityDoc:
+    on = on or dt.date.today()
+    settings = load_settings(database)
+    board_id = board_group_id(database)
+    with database.session() as session:
+        audit = session.get_one(Audit, audit_id)
+        group = _audit_group(session)
+        members: list[tuple[str, str]] = []
+        if group is not None:
+            for row in group_members(database, group.id, on=on):
+                members.append((row.name, row.agency))
+        return AuthorityDoc(
+            title=audit.title,
+            theme=audit.theme,
+            period=period_starting(
+                audit.period_start_year, settings.annual_period_start_month
+            ).name,
+            quarter=audit.quarter,
+            cases_sampled=audit.cases_sampled,
+            priority=audit.priority,
+            lead=audit.lead.display_name if audit.lead else "",
+            agencies=[agency.name for agency in audit.agencies],
+            audit_group=group.name if group else "the audit group",
+            core_members=members,
+            chair=_chair_of(session, board_id, on) if board_id else "",
+            house=letterhead(database),
+            on=on,
+        )

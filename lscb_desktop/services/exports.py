@@ -117,3 +117,11 @@ def papers_to_print_separately(database: Database, meeting_id: int) -> list[str]
         for row in agenda_rows(database, meeting_id)
         if row.paper and Path(row.paper).suffix.lower() in CONVERTIBLE
     ]
+
+
+def export_authority(database: Database, audit_id: int, target: Path) -> Path:
+    """The letter of authority for an audit."""
+    from lscb_desktop.reports.audit_docs import build_authority  # noqa: PLC0415
+    from lscb_desktop.services.documents import authority_doc  # noqa: PLC0415
+
+    return build_authority(authority_doc(database, audit_id), target)

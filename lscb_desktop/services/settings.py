@@ -55,6 +55,14 @@ class Settings:
     #: The month (1-12) in which the annual period starts; April by default.
     annual_period_start_month: int = 4
     agreement_text: str = DEFAULT_RESPONSIBILITIES
+    #: The statutory clock of a case review (Working Together): each step's period.
+    review_confirm_working_days: int = 2  # referral confirmed in writing: within 48 hours
+    review_panel_working_days: int = 5  # the national Panel told: 5 working days from the incident
+    review_rapid_working_days: int = 15  # rapid review sent: 15 working days from the incident
+    review_report_months: int = 6  # final report: 6 months from the decision
+    review_notice_working_days: int = 7  # notice of publication: 7 working days before
+    #: A step is "due soon" within this many working days of its date.
+    due_soon_working_days: int = 2
 
     def validated(self) -> Settings:
         """This, or a ValueError naming the field that is wrong."""
@@ -70,6 +78,17 @@ class Settings:
             raise ValueError("attendance_threshold: must be a percentage from 0 to 100")
         if not 1 <= self.annual_period_start_month <= 12:
             raise ValueError("annual_period_start_month: must be a month from 1 to 12")
+        for key in (
+            "review_confirm_working_days",
+            "review_panel_working_days",
+            "review_rapid_working_days",
+            "review_notice_working_days",
+            "due_soon_working_days",
+        ):
+            if not 0 <= getattr(self, key) <= 100:
+                raise ValueError(f"{key}: must be between 0 and 100 working days")
+        if not 1 <= self.review_report_months <= 36:
+            raise ValueError("review_report_months: must be between 1 and 36 months")
         return self
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QDateTime, QTime
@@ -408,6 +409,8 @@ class ActionDialog(_FormDialog):
         *,
         meeting_id: int | None = None,
         agenda_item_id: int | None = None,
+        audit_id: int | None = None,
+        case_review_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Edit action" if action_id else "New action", parent)
@@ -416,7 +419,13 @@ class ActionDialog(_FormDialog):
         data = (
             action_input(database, action_id)
             if action_id
-            else ActionInput("", meeting_id=meeting_id, agenda_item_id=agenda_item_id)
+            else ActionInput(
+                "",
+                meeting_id=meeting_id,
+                agenda_item_id=agenda_item_id,
+                audit_id=audit_id,
+                case_review_id=case_review_id,
+            )
         )
         self.data = data
         self.description = QPlainTextEdit(data.description)
@@ -450,7 +459,8 @@ class ActionDialog(_FormDialog):
 
     def value(self) -> ActionInput:
         status = ActionStatus(self.status.currentData())
-        return ActionInput(
+        return dataclasses.replace(
+            self.data,
             description=self.description.toPlainText(),
             owner_id=self.owner.current_id(),
             owner_text=self.owner.typed_text(),
@@ -458,8 +468,6 @@ class ActionDialog(_FormDialog):
             status=status,
             done_date=from_qdate(self.done_date.date()) if status is ActionStatus.DONE else None,
             notes=self.notes.toPlainText(),
-            meeting_id=self.data.meeting_id,
-            agenda_item_id=self.data.agenda_item_id,
         )
 
     def save_record(self) -> int:
