@@ -50,7 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     cli_documents.add_parsers(kinds, common)
 
     lst = commands.add_parser("list", parents=[common], help="list records")
-    lst.add_argument("kind", choices=["agencies", "people", "groups", "meetings", "attendance"])
+    lst.add_argument(
+        "kind",
+        choices=[
+            "agencies",
+            "people",
+            "groups",
+            "meetings",
+            "attendance",
+            "audits",
+            "case-reviews",
+        ],
+    )
     lst.add_argument("--meeting", type=int, metavar="ID", help="the meeting (for attendance)")
     lst.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -72,6 +83,8 @@ TABLE_COLUMNS = {
     "people": ("id", "name", "job_title", "agency", "email"),
     "groups": ("id", "name", "short_name", "kind", "meeting_frequency", "current_members"),
     "meetings": ("id", "group", "starts_at", "status", "agenda_items", "papers"),
+    "audits": ("id", "period", "quarter", "title", "core", "status", "lead"),
+    "case-reviews": ("id", "reference", "type", "decision", "state"),
 }
 
 

@@ -27,6 +27,8 @@ class ActionRow:
     status: ActionStatus
     done_date: dt.date | None
     notes: str
+    audit_id: int | None = None
+    case_review_id: int | None = None
 
     def overdue(self, today: dt.date) -> bool:
         return (
@@ -49,6 +51,17 @@ class ActionInput:
     case_review_id: int | None = None
 
 
+def _source(action: Action) -> str:
+    """Where the action came from: its meeting's group, or the audit or review."""
+    if action.meeting is not None:
+        return action.meeting.group.name
+    if action.audit is not None:
+        return f"Audit: {action.audit.title}"
+    if action.case_review is not None:
+        return f"Review {action.case_review.reference}"
+    return ""
+
+
 def action_rows(
     database: Database,
     *,
@@ -58,6 +71,7 @@ def action_rows(
     meeting_id: int | None = None,
     audit_id: int | None = None,
     case_review_id: int | None = None,
+    meetings_only: bool = True,
 ) -> list[ActionRow]:
     """Actions, filtered: from meetings (the action log) unless an audit's or a case review's
     action plan is asked for; open ones first by due date, then the rest."""
@@ -66,12 +80,14 @@ def action_rows(
         query = query.where(Action.audit_id == audit_id)
     elif case_review_id is not None:
         query = query.where(Action.case_review_id == case_review_id)
-    else:
+    elif meetings_only:
         query = query.where(Action.meeting_id.is_not(None))
     query = query.options(
         selectinload(Action.meeting).selectinload(Meeting.group),
         selectinload(Action.agenda_item),
         selectinload(Action.owner),
+        selectinload(Action.audit),
+        selectinload(Action.case_review),
     )
     if group_id is not None:
         query = query.join(Action.meeting).where(Meeting.group_id == group_id)
@@ -86,7 +102,7 @@ def action_rows(
             ActionRow(
                 id=a.id,
                 description=a.description,
-                group=a.meeting.group.name if a.meeting else "",
+                group=_source(a),
                 group_id=a.meeting.group_id if a.meeting else None,
                 meeting_date=a.meeting.starts_at.date() if a.meeting else None,
                 item=a.agenda_item.title if a.agenda_item else "",
@@ -96,6 +112,8 @@ def action_rows(
                 status=a.status,
                 done_date=a.done_date,
                 notes=a.notes,
+                audit_id=a.audit_id,
+                case_review_id=a.case_review_id,
             )
             for a in session.scalars(query)
         ]

@@ -10,9 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import Agency, AgendaItem, Group, Meeting, Membership, Person
 from lscb_desktop.models.base import Base, as_plain
+from lscb_desktop.services.audits import audit_years, programme
+from lscb_desktop.services.reviews import case_review_rows
 from lscb_desktop.store import Database
 
-KINDS = ("agencies", "people", "groups", "meetings")
+KINDS = ("agencies", "people", "groups", "meetings", "audits", "case-reviews")
 
 
 def _columns(obj: Base, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -26,6 +28,10 @@ def _columns(obj: Base, exclude: frozenset[str] = frozenset()) -> dict[str, Any]
 def list_records(database: Database, kind: str) -> list[dict[str, Any]]:
     if kind not in KINDS:
         raise ValueError(f"cannot list “{kind}”; choose one of: {', '.join(KINDS)}")
+    if kind == "audits":
+        return list_audits(database)
+    if kind == "case-reviews":
+        return list_case_reviews(database)
     with database.session() as session:
         if kind == "agencies":
             return [_columns(a) for a in session.scalars(select(Agency).order_by(Agency.name))]
@@ -122,3 +128,47 @@ def meeting_attendance(database: Database, meeting_id: int) -> dict[str, Any]:
             "text": quorum.text,
         },
     }
+
+
+def list_audits(database: Database) -> list[dict[str, Any]]:
+    """Every audit, by period, with the period's four-core-audits flag."""
+    rows = []
+    for year in sorted(audit_years(database)):
+        plan = programme(database, year)
+        for audit in plan.audits:
+            rows.append(
+                {
+                    "id": audit.id,
+                    "period": plan.period.name,
+                    "quarter": audit.quarter,
+                    "title": audit.title,
+                    "theme": audit.theme,
+                    "core": audit.core,
+                    "priority": audit.priority,
+                    "lead": audit.lead,
+                    "agencies": list(audit.agencies),
+                    "cases_sampled": audit.cases_sampled,
+                    "status": audit.status.value,
+                    "compliance": audit.compliance,
+                    "escalated_to_sag_on": as_plain(audit.escalated_to_sag_on),
+                    "assurance_requested_on": as_plain(audit.assurance_requested_on),
+                    "period_short_of_core_audits": plan.short_of_core,
+                }
+            )
+    return rows
+
+
+def list_case_reviews(database: Database, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every referral and review with each step's due date and state."""
+    return [
+        {
+            "id": row.id,
+            "reference": row.reference,
+            "type": row.review_type.value,
+            "referring_agency": row.referring_agency,
+            "decision": row.decision.value if row.decision else None,
+            "state": row.state.value,
+            "steps": [step.as_plain() for step in row.steps],
+        }
+        for row in case_review_rows(database, today=today)
+    ]

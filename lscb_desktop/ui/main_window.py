@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop import APP_NAME, __version__
+from lscb_desktop.services.audits import audit_input
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.settings import Settings, load_settings
 from lscb_desktop.services.workbook import ImportFailed, import_workbook, iter_export
@@ -30,8 +31,10 @@ from lscb_desktop.ui.attendance_tab import AttendanceTab
 from lscb_desktop.ui.board_tab import BoardTab
 from lscb_desktop.ui.documents import open_after_saving, set_open_after_saving
 from lscb_desktop.ui.guide import show_user_guide
+from lscb_desktop.ui.home_tab import HomeTab
 from lscb_desktop.ui.meetings_tab import MeetingsTab
 from lscb_desktop.ui.members_panel import MembersPanel
+from lscb_desktop.ui.reviews_tab import AuditsTab, CaseReviewsTab
 from lscb_desktop.ui.settings_dialog import SettingsDialog
 from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
@@ -69,16 +72,19 @@ class MainWindow(QMainWindow):
     # -- tabs ---------------------------------------------------------------------------------
 
     def _build_tabs(self) -> None:
+        self.home_tab = HomeTab(self.database, self)
+        self.home_tab.open_record.connect(self.open_record)
         self.board_tab = BoardTab(self.database, self.settings.term_board, self)
         self.subgroups_tab = SubgroupsTab(self.database, self)
         self.meetings_tab = MeetingsTab(self.database, self)
         self.attendance_tab = AttendanceTab(self.database, self)
-        self.tabs.addTab(self.board_tab, self.settings.term_board)
-        self.tabs.addTab(self.subgroups_tab, "Sub-groups")
-        self.tabs.addTab(self.meetings_tab, "Meetings")
-        self.tabs.addTab(self.attendance_tab, "Attendance")
-        for tab in (self.board_tab, self.subgroups_tab, self.meetings_tab, self.attendance_tab):
-            tab.status.connect(self.show_status)
+        self.audits_tab = AuditsTab(self.database, self)
+        self.reviews_tab = CaseReviewsTab(self.database, self)
+        for tab, name in zip(self.record_tabs(), self.tab_names(), strict=True):
+            self.tabs.addTab(tab, name)  # type: ignore[call-overload]  # every tab is a QWidget
+            tab.status.connect(self.show_status)  # type: ignore[attr-defined]
+        # Home is a summary of the others: it is brought up to date whenever it is shown.
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.board_tab.members.changed.connect(self.subgroups_tab.refresh)
         self.board_tab.agencies.changed.connect(self.subgroups_tab.refresh)
         self.subgroups_tab.changed.connect(self.board_tab.refresh)
@@ -92,7 +98,52 @@ class MainWindow(QMainWindow):
         self.subgroups_tab.changed.connect(self.meetings_tab.refresh)
 
     def record_tabs(self) -> list[RecordTab]:
-        return [self.board_tab, self.subgroups_tab, self.meetings_tab, self.attendance_tab]
+        return [
+            self.home_tab,
+            self.board_tab,
+            self.subgroups_tab,
+            self.meetings_tab,
+            self.attendance_tab,
+            self.audits_tab,
+            self.reviews_tab,
+        ]
+
+    def tab_names(self) -> list[str]:
+        return [
+            "Home",
+            self.settings.term_board,
+            "Sub-groups",
+            "Meetings",
+            "Attendance",
+            "Audits",
+            "Case reviews",
+        ]
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.home_tab:
+            self.home_tab.refresh()
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Shows the record a Home line is about, in its own tab."""
+        if kind in ("meeting", "action"):
+            tab = self.meetings_tab
+            tab.clear_filters()
+            self.tabs.setCurrentWidget(tab)
+            if kind == "meeting":
+                tab.inner.setCurrentIndex(0)
+                tab.select_meeting(record_id)
+            else:
+                tab.inner.setCurrentIndex(1)
+                tab.actions_page.show_action(record_id)
+        elif kind == "audit":
+            self.tabs.setCurrentWidget(self.audits_tab)
+            year = audit_input(self.database, record_id).period_start_year
+            self.audits_tab.show_audit(record_id, year)
+        elif kind == "case_review":
+            self.tabs.setCurrentWidget(self.reviews_tab)
+            self.reviews_tab.type_filter.setCurrentIndex(0)
+            self.reviews_tab.state_filter.setCurrentIndex(0)
+            self.reviews_tab.select_review(record_id)
 
     def current_tab(self) -> RecordTab:
         return self.record_tabs()[self.tabs.currentIndex()]
@@ -104,9 +155,10 @@ class MainWindow(QMainWindow):
     def _apply_terms(self) -> None:
         """The title, tab names and labels follow the organisation's name and chosen terms."""
         self.setWindowTitle(f"{self.settings.organisation_name} — {self.database.display_name}")
-        self.tabs.setTabText(0, self.settings.term_board)
+        self.tabs.setTabText(self.tabs.indexOf(self.board_tab), self.settings.term_board)
         self.board_tab.set_terms(self.settings.term_board)
-        self.view_actions[0].setText(f"&{self.settings.term_board}")
+        self.reviews_tab.set_terms(self.settings.term_review)
+        self.view_actions[1].setText(f"&{self.settings.term_board}")
         self.statusBar().showMessage(f"Database: {self.database.path or self.database.url}")
 
     def show_status(self, text: str) -> None:
@@ -186,8 +238,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         self.view_actions: list[QAction] = []
-        names = [self.settings.term_board, "Sub-groups", "Meetings", "Attendance"]
-        for index, name in enumerate(names):
+        for index, name in enumerate(self.tab_names()):
             self.view_actions.append(
                 self._action(
                     f"&{name}",

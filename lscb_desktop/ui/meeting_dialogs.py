@@ -82,7 +82,7 @@ def enum_combo(values: object, current: object, blank: str | None = None) -> QCo
     return combo
 
 
-class _FormDialog(QDialog):
+class FormDialog(QDialog):
     """A form with Save and Cancel; ``save_record`` raises InvalidInput to keep it open."""
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
@@ -124,7 +124,7 @@ class _FormDialog(QDialog):
         self.accept()
 
 
-class MeetingDialog(_FormDialog):
+class MeetingDialog(FormDialog):
     def __init__(
         self,
         database: Database,
@@ -347,7 +347,7 @@ class PlanYearDialog(QDialog):
         self.accept()
 
 
-class ItemDialog(_FormDialog):
+class ItemDialog(FormDialog):
     def __init__(
         self,
         database: Database,
@@ -401,7 +401,7 @@ class ItemDialog(_FormDialog):
         return save_item(self.database, self.meeting_id, self.value(), self.item_id)
 
 
-class ActionDialog(_FormDialog):
+class ActionDialog(FormDialog):
     def __init__(
         self,
         database: Database,
@@ -474,7 +474,7 @@ class ActionDialog(_FormDialog):
         return save_action(self.database, self.value(), self.action_id)
 
 
-class StandardItemsDialog(_FormDialog):
+class StandardItemsDialog(FormDialog):
     """A group's standard opening and closing items, one per line."""
 
     def __init__(

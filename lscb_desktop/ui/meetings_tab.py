@@ -360,6 +360,15 @@ class MeetingsTab(QWidget):
         self._show_agenda()
         self.actions_page.set_filters(self.group_filter.currentData())
 
+    def clear_filters(self) -> None:
+        """Every meeting of every group and period, and no search: so any meeting can be shown."""
+        for combo in (self.group_filter, self.period_filter, self.status_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.clear()
+        self.refresh()
+
     def current_meeting(self) -> MeetingRow | None:
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].data(ROW_ROLE) if rows else None
@@ -695,6 +704,16 @@ class ActionLog(QWidget):
         self.count_label.setText(
             f"{len(rows)} actions" + (f", {overdue} overdue" if overdue else "")
         )
+
+    def show_action(self, action_id: int) -> bool:
+        """Selects an action, showing every status and owner so that it is there to select."""
+        for combo in (self.owner, self.state):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.clear()
+        self.refresh()
+        return select_where(self.table, lambda row: row.id == action_id)
 
     def current_action(self) -> ActionRow | None:
         return selected(self.table, ActionRow)

@@ -17,6 +17,7 @@ def window(qtbot, sample_db):
     win = MainWindow(sample_db)
     qtbot.addWidget(win)
     win.show()
+    win.tabs.setCurrentWidget(win.board_tab)  # most tests start where the day's work does
     return win
 
 

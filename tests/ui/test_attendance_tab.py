@@ -22,7 +22,7 @@ def test_a_meeting_is_recorded_from_the_keyboard_and_the_quorum_follows(
     window, answer, qtbot, monkeypatch
 ):
     # A new SAG meeting (quorum: three agencies), recorded row by row with P, A, S and X.
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.meetings_tab)
     answer(
         MeetingDialog,
         lambda d: (
@@ -36,7 +36,7 @@ def test_a_meeting_is_recorded_from_the_keyboard_and_the_quorum_follows(
     )
     window.meetings_tab.new_meeting()
     meeting = window.meetings_tab.current_meeting()
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentWidget(window.attendance_tab)
     page = window.attendance_tab.record
     page.select_meeting(meeting.id)
     assert (
@@ -70,7 +70,7 @@ def test_a_meeting_is_recorded_from_the_keyboard_and_the_quorum_follows(
 
 
 def test_a_substitute_on_file_is_chosen_from_the_list(window, monkeypatch, qtbot):
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentWidget(window.attendance_tab)
     page = window.attendance_tab.record
     page.table.setFocus()
     page.table.selectRow(0)
@@ -85,7 +85,7 @@ def test_a_substitute_on_file_is_chosen_from_the_list(window, monkeypatch, qtbot
 
 
 def test_the_figures_equal_the_services_for_the_period(window):
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentWidget(window.attendance_tab)
     figures_page = window.attendance_tab.figures
     window.attendance_tab.inner.setCurrentIndex(1)
     assert figures_page.period.currentText() == "2026-27"

@@ -31,7 +31,7 @@ def save_to(monkeypatch, target: Path) -> list[str]:
 def test_the_agenda_is_saved_from_the_meetings_tab_and_the_folder_remembered(
     window, monkeypatch, tmp_path
 ):
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.meetings_tab)
     folder = tmp_path / "agendas"
     folder.mkdir()
     suggested = save_to(monkeypatch, folder / "agenda.pdf")
@@ -44,7 +44,7 @@ def test_the_agenda_is_saved_from_the_meetings_tab_and_the_folder_remembered(
 
 
 def test_the_pack_is_built_from_the_documents_menu(window, monkeypatch, tmp_path):
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.meetings_tab)
     tab = window.meetings_tab
     tab.group_filter.setCurrentIndex(tab.group_filter.findText("Strategic Board"))
     tab.period_filter.setCurrentIndex(tab.period_filter.findText("2026-27"))
@@ -61,7 +61,7 @@ def test_open_after_saving_opens_the_file(window, monkeypatch, tmp_path):
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     window.open_after_action.setChecked(True)
     save_to(monkeypatch, tmp_path / "register.pdf")
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.meetings_tab)
     trigger(window, "Attendance register…")
     assert opened == [str(tmp_path / "register.pdf")]
     window.open_after_action.setChecked(False)
@@ -73,7 +73,7 @@ def test_open_after_saving_opens_the_file(window, monkeypatch, tmp_path):
 def test_print_shows_a_preview_of_the_generated_pdf(window, monkeypatch):
     shown: list[QPrintPreviewDialog] = []
     monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda dialog: shown.append(dialog) or 1)
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.meetings_tab)
     trigger(window, "Print agenda…")
     assert shown[0].windowTitle() == "Print — Agenda — Executive Group"
 
@@ -104,7 +104,7 @@ def test_member_documents_from_the_board_tab(window, monkeypatch, tmp_path):
 
 
 def test_the_annual_workbook_from_the_attendance_figures(window, monkeypatch, tmp_path):
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentWidget(window.attendance_tab)
     figures = window.attendance_tab.figures
     figures.period.setCurrentIndex(figures.period.findText("2025-26"))
     save_to(monkeypatch, tmp_path / "attendance.xlsx")

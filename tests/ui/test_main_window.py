@@ -25,7 +25,8 @@ def visible_names(win: MainWindow) -> list[str]:
 
 def test_the_title_names_the_organisation_and_the_file(window):
     assert window.windowTitle() == "Luton Safeguarding Children Board — sample.sqlite"
-    assert window.tabs.tabText(0) == "Board"
+    assert window.tabs.tabText(0) == "Home"
+    assert window.tabs.tabText(1) == "Board"
 
 
 def test_the_board_tab_lists_the_current_members(window):
@@ -98,10 +99,13 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
 
 def test_the_tabs_come_in_order_and_the_menus_have_the_standard_shortcuts(window):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Home",
         "Board",
         "Sub-groups",
         "Meetings",
         "Attendance",
+        "Audits",
+        "Case reviews",
     ]
     shortcuts = {
         action.text().replace("&", ""): action.shortcut().toString()
@@ -125,12 +129,12 @@ def test_changing_the_terms_in_settings_changes_the_labels(window, answer, sampl
     answer(SettingsDialog, user)
     window.settings_action.trigger()
     assert window.windowTitle() == "Luton Safeguarding Children Partnership — sample.sqlite"
-    assert window.tabs.tabText(0) == "Partnership"
+    assert window.tabs.tabText(1) == "Partnership"
     assert window.board_tab.heading.text() == "<b>Partnership members</b>"
     agencies = window.board_tab.agencies
     assert agencies.model.headerData(4, Qt.Orientation.Horizontal) == "Partnership members"
     assert "with no Partnership member" in agencies.title.text()
-    assert window.view_actions[0].text() == "&Partnership"
+    assert window.view_actions[1].text() == "&Partnership"
     assert load_settings(sample_db).term_board == "Partnership"
 
 

@@ -13,7 +13,7 @@ from lscb_desktop.ui.meeting_dialogs import ActionDialog, ItemDialog, MeetingDia
 
 
 def open_meetings(window):
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.meetings_tab)
     return window.meetings_tab
 
 

@@ -19,7 +19,7 @@ def member_names(tab) -> list[str]:
 
 
 def open_group(window, name: str):
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.subgroups_tab)
     tab = window.subgroups_tab
     tab.table.selectRow(group_names(tab).index(name))
     return tab

@@ -1,0 +1,222 @@
+"""The audit form and the case review form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from lscb_desktop.models import AuditStatus, ReviewDecision, ReviewType
+from lscb_desktop.services.audits import AuditInput, audit_input, save_audit
+from lscb_desktop.services.people import agency_choices, person_choices
+from lscb_desktop.services.reviews import (
+    DATE_COLUMNS,
+    STEPS,
+    CaseReviewInput,
+    case_review_input,
+    save_case_review,
+)
+from lscb_desktop.store import Database
+from lscb_desktop.ui.forms import ChoiceCombo, OptionalDate
+from lscb_desktop.ui.meeting_dialogs import FormDialog, enum_combo
+
+COMPLIANCE = ("", "Good", "Adequate", "Requires improvement", "Inadequate")
+
+
+def _text(value: str = "", lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit(value)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().height() * lines + 12)
+    return edit
+
+
+def _date(value: dt.date | None, text: str = "") -> OptionalDate:
+    field = OptionalDate(text)
+    field.set_value(value)
+    return field
+
+
+class AuditDialog(FormDialog):
+    def __init__(
+        self,
+        database: Database,
+        audit_id: int | None = None,
+        year: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Edit audit" if audit_id else "New audit", parent)
+        self.database = database
+        self.audit_id = audit_id
+        data = (
+            audit_input(database, audit_id)
+            if audit_id
+            else AuditInput("", period_start_year=year or dt.date.today().year)
+        )
+        self.title = QLineEdit(data.title)
+        self.theme = QLineEdit(data.theme)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(data.period_start_year)
+        self.year.setPrefix("April ")
+        self.quarter = QSpinBox()
+        self.quarter.setRange(0, 4)
+        self.quarter.setSpecialValueText("Not set")
+        self.quarter.setValue(data.quarter or 0)
+        self.core = QCheckBox("One of the four core audits of the year")
+        self.core.setChecked(data.core)
+        self.priority = QLineEdit(data.priority)
+        self.lead = ChoiceCombo(person_choices(database), blank="")
+        self.lead.set_id(data.lead_id)
+        self.agencies = QListWidget()
+        self.agencies.setFixedHeight(self.fontMetrics().height() * 7)
+        for choice in agency_choices(database):
+            item = QListWidgetItem(choice.text)
+            item.setData(Qt.ItemDataRole.UserRole, choice.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = choice.id in data.agency_ids
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.agencies.addItem(item)
+        self.cases = QSpinBox()
+        self.cases.setRange(0, 1000)
+        self.cases.setSpecialValueText("Not set")
+        self.cases.setValue(data.cases_sampled or 0)
+        self.status = enum_combo(AuditStatus, data.status)
+        self.findings = _text(data.findings, 4)
+        self.compliance = QComboBox()
+        self.compliance.setEditable(True)
+        self.compliance.addItems(COMPLIANCE)
+        self.compliance.setCurrentText(data.compliance)
+        self.escalated = _date(data.escalated_to_sag_on, "Escalated")
+        self.assurance = _date(data.assurance_requested_on, "Asked for")
+        self.letter = _date(data.authority_letter_on, "Signed")
+        self.notes = _text(data.notes, 2)
+        period = QHBoxLayout()
+        period.addWidget(self.year)
+        period.addWidget(self.quarter)
+        when = QWidget()
+        when.setLayout(period)
+        for key, label, widget in (
+            ("title", "&Title *", self.title),
+            ("theme", "T&heme", self.theme),
+            ("period", "&Period and quarter", when),
+            ("core", "Core", self.core),
+            ("priority", "&Board priority", self.priority),
+            ("lead", "&Lead", self.lead),
+            ("agencies", "&Agencies involved", self.agencies),
+            ("cases_sampled", "&Cases sampled", self.cases),
+            ("status", "&Status", self.status),
+            ("findings", "&Findings", self.findings),
+            ("compliance", "Com&pliance", self.compliance),
+            ("escalated_to_sag_on", "Escalated to SAG", self.escalated),
+            ("assurance_requested_on", "Assurance report", self.assurance),
+            ("authority_letter_on", "Letter of authority", self.letter),
+            ("notes", "&Notes", self.notes),
+        ):
+            self.form.add(key, label, widget)
+        self.resize(620, 760)
+
+    def value(self) -> AuditInput:
+        checked = []
+        for row in range(self.agencies.count()):
+            item = self.agencies.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                checked.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return AuditInput(
+            title=self.title.text(),
+            period_start_year=self.year.value(),
+            theme=self.theme.text().strip(),
+            quarter=self.quarter.value() or None,
+            core=self.core.isChecked(),
+            priority=self.priority.text().strip(),
+            lead_id=self.lead.current_id(),
+            agency_ids=tuple(checked),
+            cases_sampled=self.cases.value() or None,
+            status=AuditStatus(self.status.currentData()),
+            findings=self.findings.toPlainText(),
+            compliance=self.compliance.currentText().strip(),
+            escalated_to_sag_on=self.escalated.value(),
+            assurance_requested_on=self.assurance.value(),
+            authority_letter_on=self.letter.value(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def save_record(self) -> int:
+        return save_audit(self.database, self.value(), self.audit_id)
+
+
+class CaseReviewDialog(FormDialog):
+    """A referral or review: the anonymised reference (no field for a child's name) and the
+    dated steps."""
+
+    def __init__(
+        self, database: Database, review_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Edit case review" if review_id else "New referral", parent)
+        self.database = database
+        self.review_id = review_id
+        data = (
+            case_review_input(database, review_id)
+            if review_id
+            else CaseReviewInput("", ReviewType.LOCAL_CSPR)
+        )
+        dates = data.dates or {}
+        self.reference = QLineEdit(data.reference)
+        self.reference.setPlaceholderText("e.g. CSPR 2026-03 — never a child's name")
+        self.review_type = enum_combo(ReviewType, data.review_type)
+        self.agency = ChoiceCombo(agency_choices(database), blank="")
+        self.agency.set_id(data.referring_agency_id)
+        self.decision = enum_combo(ReviewDecision, data.decision, blank="Not decided yet")
+        self.reviewer = QLineEdit(data.reviewer)
+        self.methodology = QLineEdit(data.methodology)
+        self.notes = _text(data.notes, 3)
+        for key, label, widget in (
+            ("reference", "&Reference *", self.reference),
+            ("review_type", "&Type", self.review_type),
+            ("referring_agency", "Referring &agency", self.agency),
+            ("decision", "&Decision", self.decision),
+            ("reviewer", "Re&viewer", self.reviewer),
+            ("methodology", "&Methodology", self.methodology),
+            ("notes", "&Notes", self.notes),
+        ):
+            self.form.add(key, label, widget)
+        steps = QGroupBox("Steps and their dates", self)
+        steps_layout = QFormLayout(steps)
+        self.dates: dict[str, OptionalDate] = {}
+        labels = {step.column: step.label for step in STEPS}
+        labels["publication_planned_on"] = "Publication planned for"
+        for column in DATE_COLUMNS:
+            field = _date(dates.get(column), "Done on" if column in labels else "")
+            if column == "publication_planned_on":
+                field.check.setText("Planned")
+            self.dates[column] = field
+            self.form.add(column, labels[column], field, layout=steps_layout)
+        self.form_layout.addRow(steps)
+        self.resize(620, 820)
+
+    def value(self) -> CaseReviewInput:
+        return CaseReviewInput(
+            reference=self.reference.text(),
+            review_type=ReviewType(self.review_type.currentData()),
+            referring_agency_id=self.agency.current_id(),
+            decision=self.decision.currentData(),
+            reviewer=self.reviewer.text(),
+            methodology=self.methodology.text(),
+            notes=self.notes.toPlainText(),
+            dates={column: field.value() for column, field in self.dates.items()},
+        )
+
+    def save_record(self) -> int:
+        return save_case_review(self.database, self.value(), self.review_id)
