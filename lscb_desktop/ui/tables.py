@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from lscb_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
@@ -53,7 +59,16 @@ def select_where(table: QTableView, test: Callable[[Any], bool]) -> bool:
     for i in range(model.rowCount()):
         index = model.index(i, 0)
         if test(index.data(ROW_ROLE)):
-            table.selectRow(i)
-            table.scrollTo(index)
+            select_index(table, index)
             return True
     return False
+
+
+def select_index(table: QTableView, index: QModelIndex) -> None:
+    """Selects the index's whole row and makes it current. Unlike ``selectRow``, this does not
+    read the keyboard: a Ctrl held down would toggle the row off instead."""
+    flags = (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    table.selectionModel().setCurrentIndex(index, flags)
+    table.scrollTo(index)
