@@ -54,6 +54,7 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget(self)
         tabs.addTab(self._organisation_page(), "&Organisation")
         tabs.addTab(self._rules_page(), "&Words and rules")
+        tabs.addTab(self._clock_page(), "&Case review clock")
         tabs.addTab(self._agreement_page(), "&Membership agreement")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -152,6 +153,30 @@ class SettingsDialog(QDialog):
             self.form.add(key, label, widget, layout=layout)
         return page
 
+    def _clock_page(self) -> QWidget:
+        """The statutory periods of a case review, in working days (months for the report)."""
+        page = QWidget(self)
+        outer = QVBoxLayout(page)
+        layout = QFormLayout()
+        outer.addLayout(layout)
+        outer.addStretch(1)
+        self.clock: dict[str, QSpinBox] = {}
+        for key, label, suffix in (
+            ("review_confirm_working_days", "Referral confirmed in writing", " working days"),
+            ("review_panel_working_days", "National Panel notified", " working days"),
+            ("review_rapid_working_days", "Rapid review sent", " working days"),
+            ("review_report_months", "Final report after the decision", " months"),
+            ("review_notice_working_days", "Notice before publication", " working days"),
+            ("due_soon_working_days", "A step is due soon within", " working days"),
+        ):
+            spin = QSpinBox()
+            spin.setRange(0, 100)
+            spin.setSuffix(suffix)
+            spin.setValue(getattr(self.current, key))
+            self.clock[key] = spin
+            self.form.add(key, label, spin, layout=layout)
+        return page
+
     def _agreement_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
@@ -213,6 +238,7 @@ class SettingsDialog(QDialog):
             attendance_threshold=self.attendance_threshold.value(),
             annual_period_start_month=int(self.annual_period_start_month.currentData()),
             agreement_text=self.agreement_text.toPlainText().strip(),
+            **{key: spin.value() for key, spin in self.clock.items()},
         )
 
     def save(self) -> None:

@@ -265,3 +265,15 @@ def trigger(window: MainWindow, text: str) -> None:
                 action.trigger()
                 return
     raise AssertionError(f"no menu item {text}")
+
+
+def test_the_case_review_clock_is_set_in_settings(window, answer, sample_db):
+    def user(dialog: SettingsDialog):
+        dialog.clock["review_panel_working_days"].setValue(3)
+        dialog.save()
+
+    answer(SettingsDialog, user)
+    window.settings_action.trigger()
+    assert load_settings(sample_db).review_panel_working_days == 3
+    steps = {s.label: s for s in window.reviews_tab.model.rows[0].steps}
+    assert steps["National Panel notified"].due.isoformat() == "2026-11-23"  # 18/11 + 3
