@@ -127,8 +127,9 @@ def cmd_migration(extra: list[str]) -> int:
     if run(python, "-c", MIGRATION_SCRIPT, extra[0]) != 0:
         return 1
     print(
-        "make.py: review the new file in lscb_desktop/store/migrations/versions/, "
-        "then add an old-version fixture test for it"
+        "make.py: review the new file in lscb_desktop/store/migrations/versions/, set "
+        "SCHEMA_HEAD in lscb_desktop/store/database.py to its revision, "
+        "and add an old-version fixture test for it"
     )
     return 0
 

@@ -84,7 +84,9 @@ def home(database: Database, today: dt.date | None = None) -> Home:
         if a.overdue(today) and a.due_date is not None
     ]
     review_steps = []
-    for review in case_review_rows(database, today=today):
+    # A review's statutory steps fall within two years of its incident, but for publication.
+    recent = today - dt.timedelta(days=2 * 365)
+    for review in case_review_rows(database, today=today, active_since=recent):
         for step in review.steps:
             if step.done is not None or step.due is None or step.state is StepState.NOT_NEEDED:
                 continue

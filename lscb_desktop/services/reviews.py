@@ -213,11 +213,23 @@ def case_review_rows(
     today: dt.date | None = None,
     review_type: ReviewType | None = None,
     state: StepState | None = None,
+    active_since: dt.date | None = None,
 ) -> list[CaseReviewRow]:
-    """The register, the most urgent first; ``state`` keeps reviews with a step in that state."""
+    """The register, the most urgent first; ``state`` keeps reviews with a step in that state.
+
+    ``active_since`` keeps the reviews whose incident, or planned publication, is on or after
+    that date (or not yet known): the Home view looks only at those, so twenty years of closed
+    reviews cost it nothing.
+    """
     today = today or dt.date.today()
     settings = load_settings(database)
     query = select(CaseReview).options(selectinload(CaseReview.referring_agency))
+    if active_since is not None:
+        query = query.where(
+            CaseReview.incident_known_on.is_(None)
+            | (CaseReview.incident_known_on >= active_since)
+            | (CaseReview.publication_planned_on >= active_since)
+        )
     if review_type is not None:
         query = query.where(CaseReview.review_type == review_type)
     with database.session() as session:

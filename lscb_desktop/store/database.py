@@ -7,12 +7,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -21,7 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from lscb_desktop.config import default_database_path
 from lscb_desktop.store import changelog
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+#: The newest migration. Opening a database already at it skips loading Alembic (a third of a
+#: second at start-up); a test checks it against the migrations, so a new one must update it.
+SCHEMA_HEAD = "0002"
 
 
 class DatabaseError(Exception):
@@ -46,12 +49,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config  # noqa: PLC0415 - Alembic loads only to migrate
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -97,8 +104,7 @@ class Database:
             session.close()
 
     def current_revision(self) -> str | None:
-        with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+        return _stored_revision(self)[0]
 
     def backup_to(self, target: Path) -> Path:
         """A consistent copy of a SQLite database (safe while it is open, WAL included)."""
@@ -120,12 +126,24 @@ class Database:
         self.engine.dispose()
 
 
+def _stored_revision(database: Database) -> tuple[str | None, set[str]]:
+    with database.engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        if "alembic_version" not in tables:
+            return None, tables
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return (str(rows[0][0]) if len(rows) == 1 else None), tables
+
+
 def _migrate(database: Database) -> None:
+    current, tables = _stored_revision(database)
+    if current == SCHEMA_HEAD:
+        return
+    from alembic import command  # noqa: PLC0415 - only when there is something to do
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
-    with database.engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        tables = set(inspect(connection).get_table_names())
     if current == head:
         return
     if current is None and tables - {"alembic_version"}:

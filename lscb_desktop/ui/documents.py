@@ -8,11 +8,10 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from lscb_desktop.services.files import OutputError
@@ -20,6 +19,10 @@ from lscb_desktop.services.periods import Period
 from lscb_desktop.services.progress import Progress
 from lscb_desktop.store import Database
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
+
+if TYPE_CHECKING:
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
 
 OPEN_AFTER_KEY = "documents/open_after_saving"
 
@@ -111,6 +114,10 @@ def print_document(
     stepped: SteppedBuilder | None = None,
 ) -> bool:
     """Makes the PDF in a temporary folder, shows it in a print preview, and prints it."""
+    # Loaded when printing, not at start-up.
+    from PySide6.QtPdf import QPdfDocument  # noqa: PLC0415
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog  # noqa: PLC0415
+
     folder = Path(tempfile.mkdtemp(prefix="lscb-print-"))
     made = make(parent, title, folder / "document.pdf", build, stepped)
     if made is None:

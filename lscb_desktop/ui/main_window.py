@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,22 +22,23 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop import APP_NAME, __version__
-from lscb_desktop.services.audits import audit_input
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.settings import Settings, load_settings
-from lscb_desktop.services.workbook import ImportFailed, import_workbook, iter_export
 from lscb_desktop.store import Database, DatabaseError, open_database
-from lscb_desktop.ui.attendance_tab import AttendanceTab
-from lscb_desktop.ui.board_tab import BoardTab
 from lscb_desktop.ui.documents import open_after_saving, set_open_after_saving
 from lscb_desktop.ui.guide import show_user_guide
-from lscb_desktop.ui.home_tab import HomeTab
-from lscb_desktop.ui.meetings_tab import MeetingsTab
-from lscb_desktop.ui.members_panel import MembersPanel
-from lscb_desktop.ui.reviews_tab import AuditsTab, CaseReviewsTab
-from lscb_desktop.ui.settings_dialog import SettingsDialog
-from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
+
+if TYPE_CHECKING:
+    # The tabs' modules (and what they load: charts, reports, phone numbers) are imported when
+    # a tab is first shown, not at start-up.
+    from lscb_desktop.ui.attendance_tab import AttendanceTab
+    from lscb_desktop.ui.board_tab import BoardTab
+    from lscb_desktop.ui.home_tab import HomeTab
+    from lscb_desktop.ui.meetings_tab import MeetingsTab
+    from lscb_desktop.ui.members_panel import MembersPanel
+    from lscb_desktop.ui.reviews_tab import AuditsTab, CaseReviewsTab
+    from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 
 RECENT_KEY = "recent/databases"
 RECENT_MAX = 8
@@ -70,43 +71,116 @@ class MainWindow(QMainWindow):
         remember_recent(database)
 
     # -- tabs ---------------------------------------------------------------------------------
+    #
+    # A tab is built the first time it is shown (or asked for), so start-up loads only what the
+    # first tab shows. When a tab changes records, the other built tabs are marked stale and are
+    # brought up to date when they are next shown.
+
+    TAB_KEYS = ("home", "board", "subgroups", "meetings", "attendance", "audits", "reviews")
 
     def _build_tabs(self) -> None:
-        self.home_tab = HomeTab(self.database, self)
-        self.home_tab.open_record.connect(self.open_record)
-        self.board_tab = BoardTab(self.database, self.settings.term_board, self)
-        self.subgroups_tab = SubgroupsTab(self.database, self)
-        self.meetings_tab = MeetingsTab(self.database, self)
-        self.attendance_tab = AttendanceTab(self.database, self)
-        self.audits_tab = AuditsTab(self.database, self)
-        self.reviews_tab = CaseReviewsTab(self.database, self)
-        for tab, name in zip(self.record_tabs(), self.tab_names(), strict=True):
-            self.tabs.addTab(tab, name)  # type: ignore[call-overload]  # every tab is a QWidget
-            tab.status.connect(self.show_status)  # type: ignore[attr-defined]
-        # Home is a summary of the others: it is brought up to date whenever it is shown.
+        self._built: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+        self.tabs.blockSignals(True)
+        for name in self.tab_names():
+            self.tabs.addTab(QWidget(self.tabs), name)
+        self.tabs.blockSignals(False)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.board_tab.members.changed.connect(self.subgroups_tab.refresh)
-        self.board_tab.agencies.changed.connect(self.subgroups_tab.refresh)
-        self.subgroups_tab.changed.connect(self.board_tab.refresh)
-        # Members, groups and meetings all change who is expected at a meeting.
-        for signal in (
-            self.board_tab.members.changed,
-            self.subgroups_tab.changed,
-            self.meetings_tab.changed,
-        ):
-            signal.connect(self.attendance_tab.refresh)
-        self.subgroups_tab.changed.connect(self.meetings_tab.refresh)
+
+    def _make_tab(self, key: str) -> QWidget:
+        """Builds a tab; its module is imported here, when the tab is first wanted."""
+        database = self.database
+        tab: QWidget
+        if key == "home":
+            from lscb_desktop.ui.home_tab import HomeTab  # noqa: PLC0415
+
+            tab = HomeTab(database, self)
+            tab.open_record.connect(self.open_record)
+        elif key == "board":
+            from lscb_desktop.ui.board_tab import BoardTab  # noqa: PLC0415
+
+            tab = BoardTab(database, self.settings.term_board, self)
+            tab.members.changed.connect(lambda: self._changed("board"))
+            tab.agencies.changed.connect(lambda: self._changed("board"))
+        elif key == "subgroups":
+            from lscb_desktop.ui.subgroups_tab import SubgroupsTab  # noqa: PLC0415
+
+            tab = SubgroupsTab(database, self)
+        elif key == "meetings":
+            from lscb_desktop.ui.meetings_tab import MeetingsTab  # noqa: PLC0415
+
+            tab = MeetingsTab(database, self)
+        elif key == "attendance":
+            from lscb_desktop.ui.attendance_tab import AttendanceTab  # noqa: PLC0415
+
+            tab = AttendanceTab(database, self)
+        else:
+            from lscb_desktop.ui.reviews_tab import AuditsTab, CaseReviewsTab  # noqa: PLC0415
+
+            tab = AuditsTab(database, self) if key == "audits" else CaseReviewsTab(database, self)
+            if isinstance(tab, CaseReviewsTab):
+                tab.set_terms(self.settings.term_review)
+        changed = getattr(tab, "changed", None)
+        if changed is not None:
+            changed.connect(lambda: self._changed(key))
+        return tab
+
+    def _tab(self, key: str) -> Any:
+        """The tab, built (in its place in the tab bar) if this is the first time it is wanted."""
+        tab = self._built.get(key)
+        if tab is None:
+            tab = self._make_tab(key)
+            tab.status.connect(self.show_status)  # type: ignore[attr-defined]
+            index = self.TAB_KEYS.index(key)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            placeholder = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, tab, self.tab_names()[index])
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            self._built[key] = tab
+            self._restore_tab_state(tab)  # type: ignore[arg-type]
+        return tab
+
+    def _changed(self, source: str) -> None:
+        """Records changed in one tab: the others show them when they are next shown."""
+        self._stale.update(key for key in self._built if key != source)
+        self._stale.discard(self.TAB_KEYS[self.tabs.currentIndex()])
+
+    @property
+    def home_tab(self) -> HomeTab:
+        return self._tab("home")  # type: ignore[no-any-return]
+
+    @property
+    def board_tab(self) -> BoardTab:
+        return self._tab("board")  # type: ignore[no-any-return]
+
+    @property
+    def subgroups_tab(self) -> SubgroupsTab:
+        return self._tab("subgroups")  # type: ignore[no-any-return]
+
+    @property
+    def meetings_tab(self) -> MeetingsTab:
+        return self._tab("meetings")  # type: ignore[no-any-return]
+
+    @property
+    def attendance_tab(self) -> AttendanceTab:
+        return self._tab("attendance")  # type: ignore[no-any-return]
+
+    @property
+    def audits_tab(self) -> AuditsTab:
+        return self._tab("audits")  # type: ignore[no-any-return]
+
+    @property
+    def reviews_tab(self) -> CaseReviewsTab:
+        return self._tab("reviews")  # type: ignore[no-any-return]
 
     def record_tabs(self) -> list[RecordTab]:
-        return [
-            self.home_tab,
-            self.board_tab,
-            self.subgroups_tab,
-            self.meetings_tab,
-            self.attendance_tab,
-            self.audits_tab,
-            self.reviews_tab,
-        ]
+        """The tabs built so far."""
+        return [self._built[key] for key in self.TAB_KEYS if key in self._built]  # type: ignore[misc]
 
     def tab_names(self) -> list[str]:
         return [
@@ -120,8 +194,13 @@ class MainWindow(QMainWindow):
         ]
 
     def _tab_shown(self, index: int) -> None:
-        if self.tabs.widget(index) is self.home_tab:
-            self.home_tab.refresh()
+        key = self.TAB_KEYS[index]
+        built = key in self._built
+        tab = self._tab(key)
+        # Home is a summary of the others: it is brought up to date whenever it is shown.
+        if built and (key == "home" or key in self._stale):
+            tab.refresh()
+        self._stale.discard(key)
 
     def open_record(self, kind: str, record_id: int) -> None:
         """Shows the record a Home line is about, in its own tab."""
@@ -137,6 +216,8 @@ class MainWindow(QMainWindow):
                 tab.actions_page.show_action(record_id)
         elif kind == "audit":
             self.tabs.setCurrentWidget(self.audits_tab)
+            from lscb_desktop.services.audits import audit_input  # noqa: PLC0415
+
             year = audit_input(self.database, record_id).period_start_year
             self.audits_tab.show_audit(record_id, year)
         elif kind == "case_review":
@@ -146,18 +227,21 @@ class MainWindow(QMainWindow):
             self.reviews_tab.select_review(record_id)
 
     def current_tab(self) -> RecordTab:
-        return self.record_tabs()[self.tabs.currentIndex()]
+        return self._tab(self.TAB_KEYS[self.tabs.currentIndex()])  # type: ignore[no-any-return]
 
     def refresh_all(self) -> None:
         for tab in self.record_tabs():
             tab.refresh()
+        self._stale.clear()
 
     def _apply_terms(self) -> None:
         """The title, tab names and labels follow the organisation's name and chosen terms."""
         self.setWindowTitle(f"{self.settings.organisation_name} — {self.database.display_name}")
-        self.tabs.setTabText(self.tabs.indexOf(self.board_tab), self.settings.term_board)
-        self.board_tab.set_terms(self.settings.term_board)
-        self.reviews_tab.set_terms(self.settings.term_review)
+        self.tabs.setTabText(self.TAB_KEYS.index("board"), self.settings.term_board)
+        if "board" in self._built:
+            self.board_tab.set_terms(self.settings.term_board)
+        if "reviews" in self._built:
+            self.reviews_tab.set_terms(self.settings.term_review)
         self.view_actions[1].setText(f"&{self.settings.term_board}")
         self.statusBar().showMessage(f"Database: {self.database.path or self.database.url}")
 
@@ -313,7 +397,7 @@ class MainWindow(QMainWindow):
         self.open_after_action = QAction("&Open documents after saving", self)
         self.open_after_action.setCheckable(True)
         self.open_after_action.setChecked(open_after_saving())
-        self.open_after_action.toggled.connect(set_open_after_saving)
+        self.open_after_action.toggled.connect(set_open_after_saving)  # the documents' setting
         menu.addAction(self.open_after_action)
 
     def _meeting_document(self, what: str) -> None:
@@ -322,7 +406,7 @@ class MainWindow(QMainWindow):
 
     def _members(self) -> MembersPanel:
         """The members list the user is looking at: the Sub-groups tab's, else the Board's."""
-        if self.tabs.currentWidget() is self.subgroups_tab:
+        if self.TAB_KEYS[self.tabs.currentIndex()] == "subgroups":
             return self.subgroups_tab.members
         return self.board_tab.members
 
@@ -381,13 +465,18 @@ class MainWindow(QMainWindow):
         self.database = database
         self.settings = load_settings(database)
         index = self.tabs.currentIndex()
-        for tab in self.record_tabs():
-            self.tabs.removeTab(self.tabs.indexOf(tab))  # type: ignore[arg-type]
-            tab.deleteLater()  # type: ignore[attr-defined]
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if widget is not None:
+                widget.deleteLater()
+        self.tabs.blockSignals(False)
+        self.tabs.currentChanged.disconnect(self._tab_shown)
         self._build_tabs()
         self.tabs.setCurrentIndex(index)
+        self._tab(self.TAB_KEYS[index])
         self._apply_terms()
-        self._restore_tables()
         old.dispose()
         remember_recent(database)
         self.show_status(f"Opened {database.display_name}")
@@ -419,6 +508,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
         _remember_folder(path)
+        from lscb_desktop.services.workbook import ImportFailed, import_workbook  # noqa: PLC0415
+
         database = self.database
         outcome = run_with_progress(
             self,
@@ -466,6 +557,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
         _remember_folder(path)
+        from lscb_desktop.services.workbook import iter_export  # noqa: PLC0415 - openpyxl, late
+
         database = self.database
 
         def job(report: Report) -> None:
@@ -484,6 +577,8 @@ class MainWindow(QMainWindow):
     # -- settings and help ---------------------------------------------------------------------
 
     def edit_settings(self) -> None:
+        from lscb_desktop.ui.settings_dialog import SettingsDialog  # noqa: PLC0415
+
         saved: Settings | None = SettingsDialog.edit(self, self.database)
         if saved is not None:
             self.settings = saved
@@ -502,17 +597,17 @@ class MainWindow(QMainWindow):
 
     # -- window state ----------------------------------------------------------------------------
 
-    def _restore_tables(self) -> None:
+    def _restore_tab_state(self, tab: RecordTab) -> None:
+        """A tab's splitters, column widths and sort order, as they were left."""
         store = QSettings()
-        for tab in self.record_tabs():
-            for splitter in _splitters(tab):
-                state = store.value(f"splitters/{splitter.objectName()}")
-                if state is not None:
-                    splitter.restoreState(state)
-            for table in tab.tables():
-                state = store.value(f"tables/{table.objectName()}")
-                if state is not None:
-                    table.horizontalHeader().restoreState(state)
+        for splitter in _splitters(tab):
+            state = store.value(f"splitters/{splitter.objectName()}")
+            if state is not None:
+                splitter.restoreState(state)
+        for table in tab.tables():
+            state = store.value(f"tables/{table.objectName()}")
+            if state is not None:
+                table.horizontalHeader().restoreState(state)
 
     def _restore_state(self) -> None:
         store = QSettings()
@@ -521,8 +616,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 760)
-        self._restore_tables()
-        self.tabs.setCurrentIndex(int(str(store.value("window/tab", 0) or 0)))
+        index = int(str(store.value("window/tab", 0) or 0))
+        if not 0 <= index < len(self.TAB_KEYS):
+            index = 0
+        self.tabs.setCurrentIndex(index)
+        self._tab(self.TAB_KEYS[index])  # the first tab shown is the only one built
 
     def _save_state(self) -> None:
         store = QSettings()

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 
 from lscb_desktop.models import Attendance, ChangeLogEntry, Group, Membership, Person
 from lscb_desktop.store import DatabaseError, open_database
+from lscb_desktop.store import database as store_database
 from lscb_desktop.store.changelog import current_os_user
 from lscb_desktop.store.database import head_revision
 from tests.conftest import FIXTURES
@@ -132,3 +133,8 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(empty_db):
     with empty_db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_schema_head_constant_is_the_newest_migration():
+    """Opening a database at SCHEMA_HEAD skips Alembic; a new migration must move it."""
+    assert head_revision() == store_database.SCHEMA_HEAD

@@ -74,15 +74,17 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
     first = MainWindow(sample_db)
     qtbot.addWidget(first)
     first.resize(760, 520)  # the offscreen screen is 800 x 800
+    first.show()
+    first.tabs.setCurrentIndex(1)  # the Board
     first.board_tab.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
     first.subgroups_tab.table.sortByColumn(8, Qt.SortOrder.DescendingOrder)
     first.subgroups_tab.table.setColumnWidth(0, 333)
     first.board_tab.splitter.setSizes([300, 150])
     board_sizes = first.board_tab.splitter.sizes()
-    first.tabs.setCurrentIndex(1)
     first.close()
     second = MainWindow(sample_db)
     qtbot.addWidget(second)
+    second.show()
     assert (second.width(), second.height()) == (760, 520)
     header = second.board_tab.table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
@@ -277,3 +279,31 @@ def test_the_case_review_clock_is_set_in_settings(window, answer, sample_db):
     assert load_settings(sample_db).review_panel_working_days == 3
     steps = {s.label: s for s in window.reviews_tab.model.rows[0].steps}
     assert steps["National Panel notified"].due.isoformat() == "2026-11-23"  # 18/11 + 3
+
+
+def test_only_the_first_tab_is_built_at_start_and_others_catch_up_when_shown(
+    qtbot, sample_db, answer
+):
+    create_app()
+    win = MainWindow(sample_db)
+    qtbot.addWidget(win)
+    win.show()
+    assert list(win._built) == ["home"]
+    win.tabs.setCurrentIndex(1)
+    assert list(win._built) == ["home", "board"]
+    before = win.board_tab.members.model.rowCount()
+    win.tabs.setCurrentIndex(2)
+    tab = win.subgroups_tab
+    tab.select_group(next(r.id for r in tab.model.rows if r.short_name == "Board"))
+
+    def user(dialog):
+        dialog.name.setText("New Board Member")
+        dialog.save_button.click()
+
+    from lscb_desktop.ui.member_dialog import MemberDialog
+
+    answer(MemberDialog, user)
+    tab.members.new_record()
+    assert win.board_tab.members.model.rowCount() == before  # stale until shown
+    win.tabs.setCurrentIndex(1)
+    assert win.board_tab.members.model.rowCount() == before + 1
