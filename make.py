@@ -77,11 +77,11 @@ def cmd_run(extra: list[str]) -> int:
 
 
 def cmd_lint(python: Path) -> int:
-    paths = ["lscb_desktop", "tests", "make.py"]
+    paths = ["lscb_desktop", "tests", "benchmarks", "make.py"]
     if run(python, "-m", "ruff", "check", *paths) != 0:
         return 1
     if run(python, "-m", "ruff", "format", "--check", "--quiet", *paths) != 0:
-        print("make.py: run `.venv/bin/ruff format lscb_desktop tests make.py`", file=sys.stderr)
+        print(f"make.py: run `.venv/bin/ruff format {' '.join(paths)}`", file=sys.stderr)
         return 1
     return run(python, "-m", "mypy")
 

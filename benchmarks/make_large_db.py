@@ -68,7 +68,10 @@ STANDARD = (
     ("Minutes of the last meeting and matters arising", Purpose.DECISION, 10),
     ("Action log", Purpose.ASSURANCE, 10),
 )
-CLOSING = (("Any other business", Purpose.INFORMATION, 5), ("Date of next meeting", Purpose.INFORMATION, 5))
+CLOSING = (
+    ("Any other business", Purpose.INFORMATION, 5),
+    ("Date of next meeting", Purpose.INFORMATION, 5),
+)
 TOPICS = (
     "Performance scorecard",
     "Business plan progress report",
@@ -91,7 +94,9 @@ def paper_pdf(title: str, pages: int) -> bytes:
         pdf.drawString(60, 780, title)
         pdf.setFont("Helvetica", 11)
         for line in range(30):
-            pdf.drawString(60, 740 - line * 20, f"Page {number}: paragraph {line + 1} of the report.")
+            pdf.drawString(
+                60, 740 - line * 20, f"Page {number}: paragraph {line + 1} of the report."
+            )
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -104,7 +109,7 @@ class Builder:
         self.rng = random.Random(seed)
         self.periods = max(1, round(PERIODS_AT_SCALE_1 * scale))
         self.first_year = 2026 - self.periods + 1
-        self.people_count = max(GROUPS * 2, round(PEOPLE_AT_SCALE_1 * scale))
+        self.people_count = max(3 * max(GROUP_SIZES), round(PEOPLE_AT_SCALE_1 * scale))
         self.counts: dict[str, int] = {}
 
     # -- the directory ------------------------------------------------------------------------
@@ -174,11 +179,15 @@ class Builder:
         count = 0
         for group_index, group_id in enumerate(self.group_ids):
             spells = []
+            in_group: set[int] = set()  # nobody holds two seats of one group
             for seat in range(GROUP_SIZES[group_index]):
                 day = start
                 while day < end:
                     person = pool[cursor % len(pool)]
                     cursor += 1
+                    if person in in_group:
+                        continue
+                    in_group.add(person)
                     length = self.rng.randint(700, 3000)
                     leaves = day + dt.timedelta(days=length)
                     stays = leaves >= end or (end - day).days < 400
@@ -338,7 +347,9 @@ class Builder:
                 .order_by(Meeting.starts_at.desc(), AgendaItem.position)
                 .limit(count)
             ).all()
-        templates = {pages: paper_pdf(f"A report of {pages} pages", pages) for pages in range(1, 21)}
+        templates = {
+            pages: paper_pdf(f"A report of {pages} pages", pages) for pages in range(1, 21)
+        }
         with tempfile.TemporaryDirectory() as folder:
             for n, item_id in enumerate(items):
                 pages = 1 + n % 20

@@ -16,6 +16,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -47,7 +48,7 @@ from lscb_desktop.services.attendance import (
 from lscb_desktop.services.groups import group_choices
 from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
 from lscb_desktop.services.people import person_choices
-from lscb_desktop.services.periods import period_containing
+from lscb_desktop.services.periods import Period, period_containing
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
@@ -99,14 +100,11 @@ class RecordPage(QWidget):
         self.meeting.setAccessibleName("Meeting")
         self.meeting.setMinimumWidth(420)
         self.group.currentIndexChanged.connect(self._fill_meetings)
+        self.older = QCheckBox("&Older meetings too", self)
+        self.older.setToolTip("Otherwise the list starts with last year's meetings")
+        self.older.toggled.connect(self._fill_meetings)
         self.meeting.currentIndexChanged.connect(self.refresh)
-        self.quorum = QLabel(self)
-        self.quorum.setObjectName("quorum")
-        self.quorum.setAccessibleName("Quorum")
-        font = self.quorum.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.quorum.setFont(font)
+        self.quorum = self._quorum_label()
         self.note = QLabel(self)
 
         self.model: RecordTableModel[AttendeeRow] = RecordTableModel(
@@ -137,6 +135,7 @@ class RecordPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.group)
         top.addWidget(self.meeting, 1)
+        top.addWidget(self.older)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.quorum)
@@ -146,6 +145,16 @@ class RecordPage(QWidget):
         layout.addLayout(guest_buttons)
         layout.addWidget(self.guests)
         self.fill_groups()
+
+    def _quorum_label(self) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName("quorum")
+        label.setAccessibleName("Quorum")
+        font = label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        label.setFont(font)
+        return label
 
     def _buttons(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         buttons = QHBoxLayout()
@@ -190,8 +199,17 @@ class RecordPage(QWidget):
     def _fill_meetings(self) -> None:
         current = self.meeting.currentData()
         today = dt.date.today()
+        since = None
+        if not self.older.isChecked():
+            # Last annual period onwards: what is being recorded, or planned.
+            start_month = load_settings(self.database).annual_period_start_month
+            this_year = period_containing(today, start_month)
+            last_year = this_year.start.replace(year=this_year.start.year - 1)
+            since = Period(last_year, dt.date(9998, 12, 31))
         rows = sorted(
-            meeting_rows(self.database, group_id=self.group.currentData(), today=today),
+            meeting_rows(
+                self.database, group_id=self.group.currentData(), period=since, today=today
+            ),
             key=lambda r: r.starts_at,
             reverse=True,
         )
@@ -210,6 +228,9 @@ class RecordPage(QWidget):
     def select_meeting(self, meeting_id: int) -> None:
         self.group.setCurrentIndex(0)
         index = self.meeting.findData(meeting_id)
+        if index < 0 and not self.older.isChecked():
+            self.older.setChecked(True)
+            index = self.meeting.findData(meeting_id)
         if index >= 0:
             self.meeting.setCurrentIndex(index)
 
@@ -405,7 +426,7 @@ class FiguresPage(QWidget):
         self.fill_filters()
         self.period.currentIndexChanged.connect(self.refresh)
         self.group.currentIndexChanged.connect(self.refresh)
-        self.refresh()
+        # The figures are worked out when the page is first shown (see AttendanceTab).
 
     def below(self, rate: float | None) -> bool:
         """A rate under the attendance threshold (from the settings)."""
@@ -507,7 +528,8 @@ class AttendanceTab(QWidget):
     def refresh(self) -> None:
         self.record.fill_groups()
         self.figures.fill_filters()
-        self.figures.refresh()
+        if self.inner.currentWidget() is self.figures:
+            self.figures.refresh()
 
     def focus_search(self) -> None:
         self.record.table.setFocus()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -21,6 +21,40 @@ from lscb_desktop.services.home import Home, HomeLine, home
 from lscb_desktop.store import Database
 
 URGENT = QColor("#8a1c14")
+QUIET = QColor("#777777")
+
+
+class LinesModel(QAbstractListModel):
+    """Lines of the Home view. (A model rather than QListWidget items: thousands of items with
+    data or fonts set from Python crash PySide6 6.x as the program exits.)"""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.lines: list[HomeLine] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_lines(self, lines: list[HomeLine]) -> None:
+        self.beginResetModel()
+        self.lines = list(lines)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else max(1, len(self.lines))
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not self.lines:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "Nothing."
+            return QUIET if role == Qt.ItemDataRole.ForegroundRole else None
+        line = self.lines[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return line.text
+        if line.urgent and role == Qt.ItemDataRole.ForegroundRole:
+            return URGENT
+        if line.urgent and role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        return None
 
 
 class HomeTab(QWidget):
@@ -36,7 +70,8 @@ class HomeTab(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.heading.setFont(font)
-        self.lists: dict[str, QListWidget] = {}
+        self.lists: dict[str, QListView] = {}
+        self.models: dict[str, LinesModel] = {}
         grid = QGridLayout()
         sections = (
             ("next_meetings", "Next meetings and their papers deadlines", 0, 0),
@@ -47,15 +82,19 @@ class HomeTab(QWidget):
         )
         for key, title, row, column in sections:
             box = QGroupBox(title, self)
-            view = QListWidget(box)
+            view = QListView(box)
             view.setAccessibleName(title)
             view.setWordWrap(True)
-            view.itemActivated.connect(self._activated)
-            view.itemDoubleClicked.connect(self._activated)
+            view.setUniformItemSizes(True)
+            model = LinesModel(view)
+            view.setModel(model)
+            view.activated.connect(lambda index, k=key: self._activated(k, index))
+            view.doubleClicked.connect(lambda index, k=key: self._activated(k, index))
             inner = QVBoxLayout(box)
             inner.addWidget(view)
             grid.addWidget(box, row, column)
             self.lists[key] = view
+            self.models[key] = model
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(QLabel("Double-click a line, or select it and press Enter, to open it."))
@@ -65,36 +104,21 @@ class HomeTab(QWidget):
     def refresh(self, today: dt.date | None = None) -> None:
         summary: Home = home(self.database, today)
         self.heading.setText(f"{summary.today:%A %d %B %Y}")
-        for key, view in self.lists.items():
-            lines: list[HomeLine] = getattr(summary, key)
-            view.clear()
-            for line in lines:
-                item = QListWidgetItem(line.text)
-                item.setData(Qt.ItemDataRole.UserRole, (line.kind, line.record_id))
-                if line.urgent:
-                    item.setForeground(URGENT)
-                    bold = QFont(item.font())
-                    bold.setBold(True)
-                    item.setFont(bold)
-                view.addItem(item)
-            if not lines:
-                empty = QListWidgetItem("Nothing.")
-                empty.setFlags(Qt.ItemFlag.NoItemFlags)
-                view.addItem(empty)
+        for key, model in self.models.items():
+            model.set_lines(getattr(summary, key))
 
-    def _activated(self, item: QListWidgetItem) -> None:
-        target = item.data(Qt.ItemDataRole.UserRole)
-        if target:
-            kind, record_id = target
-            self.open_record.emit(kind, int(record_id))
+    def _activated(self, key: str, index: QModelIndex) -> None:
+        lines = self.models[key].lines
+        if lines and index.isValid():
+            line = lines[index.row()]
+            self.open_record.emit(line.kind, line.record_id)
+
+    def open_line(self, key: str, row: int) -> None:
+        """Opens a line as a double-click would (for the keyboard-free paths, and tests)."""
+        self._activated(key, self.models[key].index(row, 0))
 
     def lines(self, key: str) -> list[str]:
-        view = self.lists[key]
-        return [
-            view.item(i).text()
-            for i in range(view.count())
-            if view.item(i).flags() & Qt.ItemFlag.ItemIsEnabled
-        ]
+        return [line.text for line in self.models[key].lines]
 
     # The Edit menu has nothing to do here.
     def focus_search(self) -> None: ...

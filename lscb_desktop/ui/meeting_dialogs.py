@@ -505,5 +505,8 @@ class StandardItemsDialog(FormDialog):
 
 
 def ask(dialog: QDialog) -> bool:
-    """Shows a form; whether it was saved."""
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    """Shows a form; whether it was saved. The form is deleted afterwards (once control returns
+    to the event loop), so forms do not pile up under their parent for the program's life."""
+    saved = dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return saved

@@ -46,6 +46,8 @@ from lscb_desktop.services.agenda import (
 from lscb_desktop.services.groups import group_choices
 from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
 from lscb_desktop.services.people import person_choices
+from lscb_desktop.services.periods import period_containing
+from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.documents import calendar_document, meeting_document
@@ -173,6 +175,9 @@ class MeetingsTab(QWidget):
         self.inner = QTabWidget(self)
         self.inner.addTab(self._meetings_page(), "&Meetings and agendas")
         self.actions_page = ActionLog(database, self)
+        self.inner.currentChanged.connect(
+            lambda index: self.actions_page.shown() if index == 1 else None
+        )
         self.actions_page.status.connect(self.status)
         self.inner.addTab(self.actions_page, "&Action log")
         layout = QVBoxLayout(self)
@@ -320,7 +325,12 @@ class MeetingsTab(QWidget):
 
     def _fill_filters(self) -> None:
         group = self.group_filter.currentData()
+        first_time = self.period_filter.count() == 0
         period = self.period_filter.currentData()
+        if first_time:
+            # This year's meetings to start with (upcoming first); "All periods" shows the rest.
+            start_month = load_settings(self.database).annual_period_start_month
+            period = period_containing(self.today, start_month)
         for combo in (self.group_filter, self.period_filter):
             combo.blockSignals(True)
             combo.clear()
@@ -644,6 +654,7 @@ class ActionLog(QWidget):
         super().__init__(parent)
         self.database = database
         self.group_id: int | None = None
+        self.loaded = False
         self.today = dt.date.today()
         self.owner = ChoiceCombo(person_choices(database), blank="Any owner")
         self.owner.setAccessibleName("Owner")
@@ -689,9 +700,16 @@ class ActionLog(QWidget):
 
     def set_filters(self, group_id: int | None) -> None:
         self.group_id = group_id
-        self.refresh()
+        if self.loaded:
+            self.refresh()
+
+    def shown(self) -> None:
+        """The log loads when first shown, not when the Meetings tab opens."""
+        if not self.loaded:
+            self.refresh()
 
     def refresh(self) -> None:
+        self.loaded = True
         self.today = dt.date.today()
         rows = action_rows(
             self.database,

@@ -88,15 +88,12 @@ def test_home_lines_open_the_record_they_are_about(window):
     steps = home.lines("review_steps")
     assert steps and steps[0].startswith("CSPR 2026-02:")
     assert home.lines("next_meetings")
-    view = home.lists["review_steps"]
-    view.itemActivated.emit(view.item(0))
+    home.open_line("review_steps", 0)
     assert window.tabs.currentWidget() is window.reviews_tab
     assert window.reviews_tab.steps_model.rows  # the review is selected, its steps shown
-    meetings = home.lists["next_meetings"]
-    meetings.itemActivated.emit(meetings.item(0))
+    home.open_line("next_meetings", 0)
     assert window.tabs.currentWidget() is window.meetings_tab
     assert window.meetings_tab.current_meeting().group == "Executive Group"
-    audits = home.lists["audits"]
-    audits.itemActivated.emit(audits.item(0))
+    home.open_line("audits", 0)
     assert window.tabs.currentWidget() is window.audits_tab
     assert window.audits_tab.table.selectionModel().selectedRows()
