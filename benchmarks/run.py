@@ -338,7 +338,9 @@ def meeting_documents(db: Path, folder: Path, runs: int, report: Report) -> None
     database.dispose()
 
 
-def database_workbook(db: Path, folder: Path, runs: int, report: Report) -> float:
+def database_workbook(
+    db: Path, folder: Path, runs: int, report: Report, *, with_import: bool = True
+) -> float:
     from lscb_desktop.services.workbook import export_workbook, import_workbook  # noqa: PLC0415
     from lscb_desktop.store import open_database  # noqa: PLC0415
 
@@ -369,6 +371,9 @@ def database_workbook(db: Path, folder: Path, runs: int, report: Report) -> floa
             f"{floor:.1f} s ({seconds / floor:.2f}×)",
         )
     )
+    if not with_import:
+        database.dispose()
+        return seconds
     empty = folder / "empty.sqlite"
 
     def import_once() -> None:
@@ -450,6 +455,9 @@ def write_results(report: Report, scales: list[float], runs: int, path: Path) ->
         ]
         for job, points in report.growth:
             lines.append(f"| {job} | " + " | ".join(f"{v:.2f} s" for _, v in points) + " |")
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -513,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
                         folder,
                         max(1, args.runs // (1 + number)),
                         report if number == 0 else Report(),
+                        with_import=number == 0,  # the import is measured once, at the first scale
                     ),
                 )
             )

@@ -218,34 +218,12 @@ def draw_furniture(pdf: canvas.Canvas, house: Letterhead, number: int, total: in
     pdf.restoreState()
 
 
-def build_pdf(
-    target: Path, house: Letterhead, title: str, story: list[Flowable], subject: str = ""
-) -> Path:
-    """Writes ``story`` to ``target`` in the house style (atomically: complete or not at all)."""
+def _render(
+    out: str | io.BytesIO, house: Letterhead, title: str, story: list[Flowable], following: int
+) -> None:
     register_fonts()
-    with atomic_path(Path(target)) as partial:
-        document = SimpleDocTemplate(
-            str(partial),
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN,
-            title=title,
-            author=house.organisation,
-            subject=subject or title,
-            creator="LSCB Desktop",
-        )
-        document.build(story, canvasmaker=_numbered_canvas(house))
-    return Path(target)
-
-
-def pdf_bytes(house: Letterhead, title: str, story: list[Flowable], following: int = 0) -> bytes:
-    """The same document in memory (the agenda pack builds its front pages this way)."""
-    register_fonts()
-    buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer,
+        out,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
@@ -253,7 +231,21 @@ def pdf_bytes(house: Letterhead, title: str, story: list[Flowable], following: i
         bottomMargin=MARGIN,
         title=title,
         author=house.organisation,
+        subject=title,
         creator="LSCB Desktop",
     )
     document.build(story, canvasmaker=_numbered_canvas(house, following))
+
+
+def build_pdf(target: Path, house: Letterhead, title: str, story: list[Flowable]) -> Path:
+    """Writes ``story`` to ``target`` in the house style (atomically: complete or not at all)."""
+    with atomic_path(Path(target)) as partial:
+        _render(str(partial), house, title, story, 0)
+    return Path(target)
+
+
+def pdf_bytes(house: Letterhead, title: str, story: list[Flowable], following: int = 0) -> bytes:
+    """The same document in memory (the agenda pack builds its front pages this way)."""
+    buffer = io.BytesIO()
+    _render(buffer, house, title, story, following)
     return buffer.getvalue()
