@@ -369,3 +369,16 @@ def test_an_export_that_fails_leaves_no_half_written_file(sample_db, tmp_path, m
     ]
     with sample_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Person)) == 65
+
+
+def test_a_sheet_past_excels_row_limit_is_refused_and_nothing_written(
+    sample_db, tmp_path, monkeypatch
+):
+    from lscb_desktop.services.workbook import exporter
+
+    monkeypatch.setattr(exporter, "MAX_SHEET_ROWS", 700)  # 632 agenda items, 963 attendance
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OutputError, match="The Attendance sheet would need more than 699 rows"):
+        export_workbook(sample_db, out / "records.xlsx")
+    assert list(out.iterdir()) == []

@@ -28,7 +28,7 @@ from lscb_desktop.models import (
     Person,
 )
 from lscb_desktop.models import Agency as AgencyModel
-from lscb_desktop.services.files import atomic_path
+from lscb_desktop.services.files import OutputError, atomic_path
 from lscb_desktop.services.periods import period_starting
 from lscb_desktop.services.progress import Progress
 from lscb_desktop.services.settings import load_settings
@@ -229,6 +229,10 @@ def _sort_key(value: Any) -> tuple[int, str]:
     )
 
 
+#: Excel's limit: a sheet holds at most this many rows, its header included.
+MAX_SHEET_ROWS = 1_048_576
+
+
 def _write_sheet(book: Workbook, sheet: spec.Sheet, rows: Iterable[Row]) -> int:
     ws: WriteOnlyWorksheet = book.create_sheet(sheet.name)
     for index, column in enumerate(sheet.columns, start=1):
@@ -244,6 +248,13 @@ def _write_sheet(book: Workbook, sheet: spec.Sheet, rows: Iterable[Row]) -> int:
     ws.append(header)
     count = 0
     for row in rows:
+        if count + 1 >= MAX_SHEET_ROWS:
+            # Stop rather than write a file Excel cannot open; nothing is saved (atomic write).
+            raise OutputError(
+                f"The {sheet.name} sheet would need more than {MAX_SHEET_ROWS - 1:,} rows, "
+                "more than Excel allows in one sheet, so no workbook was written. "
+                "Back the database up instead (File > Backup now…)."
+            )
         ws.append([_cell(ws, column, row.get(column.header)) for column in sheet.columns])
         count += 1
     return count
