@@ -461,6 +461,77 @@ def write_results(report: Report, scales: list[float], runs: int, path: Path) ->
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def only_growth(args: argparse.Namespace) -> int:
+    """Start-up, the one-period attendance workbook and the whole export at each scale."""
+    from sqlalchemy import func, select  # noqa: PLC0415
+
+    from lscb_desktop.models import Attendance  # noqa: PLC0415
+    from lscb_desktop.services.exports import iter_export_attendance  # noqa: PLC0415
+    from lscb_desktop.services.periods import parse_period  # noqa: PLC0415
+    from lscb_desktop.services.workbook import export_workbook  # noqa: PLC0415
+    from lscb_desktop.services.workbook.exporter import MAX_SHEET_ROWS  # noqa: PLC0415
+    from lscb_desktop.store import open_database  # noqa: PLC0415
+
+    lines = ["| Job | " + " | ".join(f"scale {s:g}" for s in args.scales) + " |"]
+    lines.append("| --- |" + " ---: |" * len(args.scales))
+    cells: dict[str, list[str]] = {
+        "start-up": [],
+        "attendance workbook, one period": [],
+        "export the whole database": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="lscb-growth-") as scratch:
+        folder = Path(scratch)
+        for scale in args.scales:
+            db = database_for(scale, args.data)
+            app, _ = startup(db, args.runs, folder / "home")
+            cells["start-up"].append(f"{app:.2f} s")
+            database = open_database(db)
+            period = parse_period("2025-26")
+            target = folder / "attendance.xlsx"
+            seconds = median_time(
+                lambda d=database, p=period, t=target: list(iter_export_attendance(d, p, t)),
+                args.runs,
+            )
+            cells["attendance workbook, one period"].append(f"{seconds:.2f} s")
+            with database.session() as session:
+                attendance = session.scalar(select(func.count()).select_from(Attendance)) or 0
+            if attendance >= MAX_SHEET_ROWS:
+                cells["export the whole database"].append(
+                    f"refused ({attendance:,} attendance rows: past Excel's sheet limit)"
+                )
+            else:
+                took = median_time(
+                    lambda d=database: export_workbook(d, folder / "all.xlsx"), 1, warmup=0
+                )
+                cells["export the whole database"].append(f"{took:.1f} s")
+            database.dispose()
+            print(f"  scale {scale:g}: " + ", ".join(v[-1] for v in cells.values()), flush=True)
+    for job, values in cells.items():
+        lines.append(f"| {job} | " + " | ".join(values) + " |")
+    text = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmark results\n"
+    section = (
+        "## Growth with the history\n\n"
+        f"Made by `python benchmarks/run.py --only-growth --scales "
+        f"{' '.join(f'{s:g}' for s in args.scales)} --runs {args.runs}`.\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    start = text.find("## Growth with the history")
+    if start < 0:
+        end_marker = text.find("## Notes on the targets")
+        text = (
+            (text[:end_marker] + section + "\n" + text[end_marker:])
+            if end_marker >= 0
+            else (text.rstrip() + "\n\n" + section)
+        )
+    else:
+        end = text.find("\n## ", start + 3)
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
+    args.out.write_text(text, encoding="utf-8")
+    print(f"Wrote the growth section of {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0])
@@ -469,7 +540,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data", type=Path, default=HERE / "data", help="where the large databases are kept"
     )
+    parser.add_argument(
+        "--only-growth",
+        action="store_true",
+        help="measure only how start-up, the annual workbook and the export grow, and replace "
+        "that section of the results",
+    )
     args = parser.parse_args(argv)
+    if args.only_growth:
+        return only_growth(args)
     report = Report()
     growth: dict[str, list[tuple[float, float]]] = {
         "start-up": [],
