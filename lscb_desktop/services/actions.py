@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import Action, ActionStatus, AgendaItem, Meeting
@@ -72,6 +72,7 @@ def action_rows(
     audit_id: int | None = None,
     case_review_id: int | None = None,
     meetings_only: bool = True,
+    ids: list[int] | None = None,
 ) -> list[ActionRow]:
     """Actions, filtered: from meetings (the action log) unless an audit's or a case review's
     action plan is asked for; open ones first by due date, then the rest."""
@@ -97,6 +98,8 @@ def action_rows(
         query = query.where(Action.status == status)
     if meeting_id is not None:
         query = query.where(Action.meeting_id == meeting_id)
+    if ids is not None:
+        query = query.where(Action.id.in_(ids))
     with database.session() as session:
         rows = [
             ActionRow(
@@ -187,3 +190,21 @@ def mark_done(database: Database, action_id: int, on: dt.date | None = None) -> 
         action = session.get_one(Action, action_id)
         action.status = ActionStatus.DONE
         action.done_date = on or dt.date.today()
+
+
+def overdue_actions(
+    database: Database, today: dt.date, limit: int = 50
+) -> tuple[list[ActionRow], int]:
+    """The most recently due open actions past their date (at most ``limit``), and how many
+    there are in all: the Home view lists the first and counts the rest."""
+    overdue = (Action.status == ActionStatus.OPEN) & (Action.due_date < today)
+    with database.session() as session:
+        total = session.scalar(select(func.count()).select_from(Action).where(overdue)) or 0
+        ids = list(
+            session.scalars(
+                select(Action.id).where(overdue).order_by(Action.due_date.desc()).limit(limit)
+            )
+        )
+    rows = action_rows(database, meetings_only=False, ids=ids)
+    rows.sort(key=lambda row: row.due_date or dt.date.min, reverse=True)
+    return rows, total

@@ -307,9 +307,12 @@ def attendance_figures(database: Database, period: Period, group_id: int | None 
     with database.session() as session:
         meetings = session.scalars(query).all()
         group_ids = {m.group_id for m in meetings}
+        # Only the memberships that overlap the period: the rest cannot count.
         memberships = session.scalars(
             select(Membership)
             .where(Membership.group_id.in_(group_ids))
+            .where(Membership.start_date <= period.end)
+            .where((Membership.end_date.is_(None)) | (Membership.end_date >= period.start))
             .options(selectinload(Membership.person).selectinload(Person.agency))
         ).all()
         by_group: dict[int, list[Membership]] = defaultdict(list)
@@ -443,9 +446,10 @@ def attendance_grids(
                 .order_by(Meeting.starts_at)
             ).all()
             memberships = session.scalars(
-                select(Membership).where(
-                    Membership.group_id == group_id, Membership.person_id.in_(rates)
-                )
+                select(Membership)
+                .where(Membership.group_id == group_id, Membership.person_id.in_(rates))
+                .where(Membership.start_date <= period.end)
+                .where((Membership.end_date.is_(None)) | (Membership.end_date >= period.start))
             ).all()
             spells: dict[int, list[Membership]] = defaultdict(list)
             for membership in memberships:

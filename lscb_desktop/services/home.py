@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lscb_desktop.models import ActionStatus, MeetingStatus
-from lscb_desktop.services.actions import ActionRow, action_rows
+from lscb_desktop.models import MeetingStatus
+from lscb_desktop.services.actions import ActionRow, overdue_actions
 from lscb_desktop.services.audits import programme
 from lscb_desktop.services.meetings import meeting_rows
 from lscb_desktop.services.periods import period_containing
@@ -17,6 +17,8 @@ from lscb_desktop.store import Database
 
 UPCOMING_MEETINGS = 6
 REVIEW_HORIZON_WORKING_DAYS = 10
+#: The most recently due overdue actions listed; the rest are counted.
+OVERDUE_ACTIONS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,26 @@ def home(database: Database, today: dt.date | None = None) -> Home:
         for m in meetings
         if m.papers_overdue(today)
     ]
-    overdue_actions = [
+    late, late_total = overdue_actions(database, today, OVERDUE_ACTIONS_SHOWN)
+    overdue = [
         HomeLine(
             f"Due {a.due_date:%d/%m/%Y} — {a.owner or 'no owner'}: {a.description}"
             + (f" ({a.group})" if a.group else ""),
             *_action_target(a),
             True,
         )
-        for a in action_rows(database, status=ActionStatus.OPEN, meetings_only=False)
-        if a.overdue(today) and a.due_date is not None
+        for a in late
+        if a.due_date is not None
     ]
+    if late_total > len(late):
+        overdue.append(
+            HomeLine(
+                f"… and {late_total - len(late):,} more overdue: see the action log",
+                "action",
+                0,
+                True,
+            )
+        )
     review_steps = []
     # A review's statutory steps fall within two years of its incident, but for publication.
     recent = today - dt.timedelta(days=2 * 365)
@@ -116,4 +128,4 @@ def home(database: Database, today: dt.date | None = None) -> Home:
         for a in programme(database, period.start.year).audits
         if a.quarter == quarter
     ]
-    return Home(today, next_meetings, overdue_papers, overdue_actions, review_steps, audits)
+    return Home(today, next_meetings, overdue_papers, overdue, review_steps, audits)

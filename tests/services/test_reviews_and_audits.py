@@ -233,3 +233,13 @@ def test_list_audits_and_case_reviews_as_json(capsys, sample_path):
     steps = {s["step"]: s for s in reviews["CSPR 2026-01"]["steps"]}
     assert steps["Final report"]["state"] in {"done in time", "done late"}
     assert set(steps["Final report"]) == {"step", "due", "done", "state"}
+
+
+def test_the_home_view_lists_the_latest_overdue_actions_and_counts_the_rest(sample_db, monkeypatch):
+    from lscb_desktop.services import home as home_module
+
+    everything = home(sample_db, SAMPLE_TODAY).overdue_actions
+    monkeypatch.setattr(home_module, "OVERDUE_ACTIONS_SHOWN", 1)
+    few = home(sample_db, SAMPLE_TODAY).overdue_actions
+    assert few[0] == everything[0]  # the most recently due first
+    assert few[1].text == f"… and {len(everything) - 1:,} more overdue: see the action log"
