@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from lscb_desktop import clock
 from lscb_desktop.services.periods import Period, parse_period, period_containing
 from lscb_desktop.services.progress import Progress
 from lscb_desktop.services.settings import load_settings
@@ -75,7 +76,7 @@ def _period(database: Database, args: argparse.Namespace) -> Period:
         return Period(args.start, args.end)
     if args.period:
         return parse_period(args.period, start_month)
-    return period_containing(dt.date.today(), start_month)
+    return period_containing(clock.today(), start_month)
 
 
 def run(args: argparse.Namespace, database: Database) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from lscb_desktop.clock import TODAY_ENV
 from lscb_desktop.config import HOME_ENV
 from lscb_desktop.services.sample import create_sample
 from lscb_desktop.store import Database, open_database
@@ -25,6 +26,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv(HOME_ENV, str(home))
+    # The program's today is the sample's, whatever the date the tests run on.
+    monkeypatch.setenv(TODAY_ENV, SAMPLE_TODAY.isoformat())
     return home
 
 

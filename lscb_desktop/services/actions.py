@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import Action, ActionStatus, AgendaItem, Meeting
 from lscb_desktop.services.validation import Collector
 from lscb_desktop.store import Database
@@ -156,7 +157,7 @@ def save_action(database: Database, data: ActionInput, action_id: int | None = N
         problems.add("description", "Describe the action.")
     if data.status is ActionStatus.DONE and data.done_date is None:
         problems.add("done_date", "Give the date the action was done.")
-    if data.done_date is not None and data.done_date > dt.date.today():
+    if data.done_date is not None and data.done_date > clock.today():
         problems.add("done_date", "The date done cannot be in the future.")
     with database.session() as session:
         meeting_id = data.meeting_id
@@ -189,7 +190,7 @@ def mark_done(database: Database, action_id: int, on: dt.date | None = None) -> 
     with database.session() as session:
         action = session.get_one(Action, action_id)
         action.status = ActionStatus.DONE
-        action.done_date = on or dt.date.today()
+        action.done_date = on or clock.today()
 
 
 def overdue_actions(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import Agency, Membership, Person
 from lscb_desktop.services.members import board_group_id
 from lscb_desktop.services.validation import InvalidInput
@@ -42,7 +43,7 @@ class AgencyInput:
 
 def agency_rows(database: Database, on: dt.date | None = None) -> list[AgencyRow]:
     """Every agency with its current Board representatives on ``on`` (today)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     board_id = board_group_id(database)
     representatives: dict[int, list[str]] = defaultdict(list)
     with database.session() as session:

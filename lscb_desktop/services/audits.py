@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import Agency, Audit, AuditStatus
 from lscb_desktop.services.periods import Period, period_starting
 from lscb_desktop.services.settings import load_settings
@@ -82,7 +83,7 @@ class Programme:
 
 def audit_years(database: Database, today: dt.date | None = None) -> list[int]:
     """The periods (by first year) that have audits, with this one and the next; latest first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     start_month = load_settings(database).annual_period_start_month
     current = today.year if today.month >= start_month else today.year - 1
     with database.session() as session:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import (
     AttendanceStatus,
     Audit,
@@ -189,7 +190,7 @@ def agreement_doc(
     everyone currently in a group."""
     if (person_id is None) == (group_id is None):
         raise ValueError("give a person or a group")
-    today = dt.date.today()
+    today = clock.today()
     query = (
         select(Membership)
         .where(Membership.start_date <= today)
@@ -234,7 +235,7 @@ def agreement_doc(
 
 
 def contacts_doc(database: Database, group_id: int, on: dt.date | None = None) -> ContactsDoc:
-    on = on or dt.date.today()
+    on = on or clock.today()
     with database.session() as session:
         name = session.get_one(Group, group_id).name
     return ContactsDoc(name, group_members(database, group_id, on=on), letterhead(database), on)
@@ -285,7 +286,7 @@ def _chair_of(session: Session, group_id: int, on: dt.date) -> str:
 
 
 def authority_doc(database: Database, audit_id: int, on: dt.date | None = None) -> AuthorityDoc:
-    on = on or dt.date.today()
+    on = on or clock.today()
     settings = load_settings(database)
     board_id = board_group_id(database)
     with database.session() as session:

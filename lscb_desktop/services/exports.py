@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from lscb_desktop import clock
 from lscb_desktop.reports.attendance_workbook import WorkbookSpec, iter_attendance_workbook
 from lscb_desktop.reports.calendar import build_calendar
 from lscb_desktop.reports.meeting_docs import build_agenda, build_register
@@ -91,7 +92,7 @@ def iter_export_attendance(
         organisation=settings.organisation_name,
         marking=settings.protective_marking,
         threshold=settings.attendance_threshold / 100,
-        made=made or dt.date.today(),
+        made=made or clock.today(),
     )
     grids = attendance_grids(database, period, group_ids)
     yield from iter_attendance_workbook(grids, spec, target)

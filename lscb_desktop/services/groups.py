@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import Frequency, Group, GroupKind, Membership, Role
 from lscb_desktop.services.people import Choice
 from lscb_desktop.services.validation import Collector
@@ -58,7 +59,7 @@ def group_rows(
     database: Database, *, include_archived: bool = False, on: dt.date | None = None
 ) -> list[GroupRow]:
     """The groups (the Board first, then by kind and name) with chair, deputy and member count."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     chairs: dict[int, list[str]] = defaultdict(list)
     deputies: dict[int, list[str]] = defaultdict(list)
     counts: dict[int, int] = defaultdict(int)

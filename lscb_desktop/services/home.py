@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from lscb_desktop import clock
 from lscb_desktop.models import MeetingStatus
 from lscb_desktop.services.actions import ActionRow, overdue_actions
 from lscb_desktop.services.audits import programme
@@ -50,7 +51,7 @@ def _action_target(action: ActionRow) -> tuple[str, int]:
 
 
 def home(database: Database, today: dt.date | None = None) -> Home:
-    today = today or dt.date.today()
+    today = today or clock.today()
     settings = load_settings(database)
     meetings = meeting_rows(database, status=MeetingStatus.PLANNED, today=today)
     upcoming = [m for m in meetings if m.date >= today][:UPCOMING_MEETINGS]

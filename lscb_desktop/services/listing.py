@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import Agency, AgendaItem, Group, Meeting, Membership, Person
 from lscb_desktop.models.base import Base, as_plain
 from lscb_desktop.services.audits import audit_years, programme
@@ -47,7 +48,7 @@ def list_records(database: Database, kind: str) -> list[dict[str, Any]]:
 
 
 def _groups(session: Any) -> list[dict[str, Any]]:
-    today = dt.date.today()
+    today = clock.today()
     current = dict(
         session.execute(
             select(Membership.group_id, func.count())

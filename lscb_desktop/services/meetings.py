@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import AgendaItem, Group, Meeting, MeetingKind, MeetingStatus
 from lscb_desktop.services.periods import Period, period_containing, period_starting
 from lscb_desktop.services.settings import load_settings
@@ -79,7 +80,7 @@ def meeting_rows(
     today: dt.date | None = None,
 ) -> list[MeetingRow]:
     """Meetings, filtered: those to come first (soonest first), then past ones (latest first)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     deadline_days = load_settings(database).papers_deadline_days
     query = select(Meeting).options(selectinload(Meeting.group))
     if group_id is not None:
@@ -204,7 +205,7 @@ def set_meeting_status(database: Database, meeting_id: int, status: MeetingStatu
 
 def meeting_periods(database: Database, today: dt.date | None = None) -> list[Period]:
     """The annual periods that hold meetings, and the current one and next, latest first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     start_month = load_settings(database).annual_period_start_month
     with database.session() as session:
         first, last = session.execute(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import (
     CHECKLIST,
     Attendance,
@@ -67,7 +68,7 @@ def group_members(
     database: Database, group_id: int, *, include_former: bool = False, on: dt.date | None = None
 ) -> list[MemberRow]:
     """The group's members on ``on`` (today), or everyone who has ever been one."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     query = (
         select(Membership)
         .where(Membership.group_id == group_id)

@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import CaseReview, ReviewDecision, ReviewType
 from lscb_desktop.services.settings import Settings, load_settings
 from lscb_desktop.services.validation import Collector
@@ -221,7 +222,7 @@ def case_review_rows(
     that date (or not yet known): the Home view looks only at those, so twenty years of closed
     reviews cost it nothing.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     settings = load_settings(database)
     query = select(CaseReview).options(selectinload(CaseReview.referring_agency))
     if active_since is not None:

@@ -23,6 +23,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lscb_desktop import clock
 from lscb_desktop.models import (
     CHECKLIST,
     Action,
@@ -582,7 +583,7 @@ def create_sample(database: Database, today: dt.date | None = None) -> None:
     settings = Settings(**data["settings"])
     save_settings(database, settings)
     with database.session() as session:
-        builder = _Builder(session, data, today or dt.date.today(), settings)
+        builder = _Builder(session, data, today or clock.today(), settings)
         builder.add_directory()
         builder.add_groups()
         builder.apply_changes()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.models import AttendanceStatus, MeetingStatus
 from lscb_desktop.services.attendance import (
     AgencyRate,
@@ -198,7 +199,7 @@ class RecordPage(QWidget):
 
     def _fill_meetings(self) -> None:
         current = self.meeting.currentData()
-        today = dt.date.today()
+        today = clock.today()
         since = None
         if not self.older.isChecked():
             # Last annual period onwards: what is being recorded, or planned.
@@ -437,7 +438,7 @@ class FiguresPage(QWidget):
         self.threshold = settings.attendance_threshold / 100
         current_group = self.group.currentData()
         current_period = self.period.currentData() or period_containing(
-            dt.date.today(), settings.annual_period_start_month
+            clock.today(), settings.annual_period_start_month
         )
         for combo in (self.period, self.group):
             combo.blockSignals(True)

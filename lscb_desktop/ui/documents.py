@@ -14,6 +14,7 @@ from PySide6.QtCore import QRect, QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from lscb_desktop import clock
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.periods import Period
 from lscb_desktop.services.progress import Progress
@@ -153,7 +154,7 @@ def paint_pdf(document: QPdfDocument, printer: QPrinter) -> int:
 
 
 def today_stamp() -> str:
-    return f"{dt.date.today():%Y-%m-%d}"
+    return f"{clock.today():%Y-%m-%d}"
 
 
 # -- the documents, as the tabs and the Documents menu offer them --------------------------------

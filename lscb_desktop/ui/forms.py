@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.services.people import Choice
 
 DATE_FORMAT = "dd/MM/yyyy"
@@ -168,7 +169,7 @@ def date_edit(value: dt.date | None = None, parent: QWidget | None = None) -> QD
     edit = QDateEdit(parent)
     edit.setDisplayFormat(DATE_FORMAT)
     edit.setCalendarPopup(True)
-    edit.setDate(to_qdate(value or dt.date.today()))
+    edit.setDate(to_qdate(value or clock.today()))
     return edit
 
 
@@ -192,4 +193,4 @@ class OptionalDate(QWidget):
 
     def set_value(self, value: dt.date | None) -> None:
         self.check.setChecked(value is not None)
-        self.edit.setDate(to_qdate(value or dt.date.today()))
+        self.edit.setDate(to_qdate(value or clock.today()))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lscb_desktop import APP_NAME, __version__
+from lscb_desktop import APP_NAME, __version__, clock
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.settings import Settings, load_settings
 from lscb_desktop.store import Database, DatabaseError, open_database
@@ -549,7 +549,7 @@ class MainWindow(QMainWindow):
     def export_workbook(self) -> None:
         suggested = str(
             Path(_folder()) / f"{self.settings.organisation_short_name} records "
-            f"{dt.date.today():%Y-%m-%d}.xlsx"
+            f"{clock.today():%Y-%m-%d}.xlsx"
         )
         path, _ = QFileDialog.getSaveFileName(
             self, "Export workbook", suggested, "Excel workbooks (*.xlsx)"

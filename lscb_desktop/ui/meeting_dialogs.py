@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.models import ActionStatus, Frequency, MeetingKind, MeetingStatus, Purpose
 from lscb_desktop.services.actions import ActionInput, action_input, save_action
 from lscb_desktop.services.agenda import (
@@ -139,7 +140,7 @@ class MeetingDialog(FormDialog):
         if meeting_id:
             data = meeting_input(database, meeting_id)
         else:
-            start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=28), dt.time(10))
+            start = dt.datetime.combine(clock.today() + dt.timedelta(days=28), dt.time(10))
             data = MeetingInput(
                 group_id=group_id,
                 starts_at=start,
@@ -438,7 +439,7 @@ class ActionDialog(FormDialog):
         self.due = OptionalDate("Due by")
         self.due.set_value(data.due_date)
         self.status = enum_combo(ActionStatus, data.status)
-        self.done_date = date_edit(data.done_date or dt.date.today())
+        self.done_date = date_edit(data.done_date or clock.today())
         self.notes = QPlainTextEdit(data.notes)
         self.notes.setTabChangesFocus(True)
         for key, label, widget in (

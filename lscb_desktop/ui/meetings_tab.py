@@ -3,7 +3,6 @@ action log across meetings."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.models import ActionStatus, MeetingStatus
 from lscb_desktop.services.actions import ActionRow, action_rows, mark_done
 from lscb_desktop.services.agenda import (
@@ -129,7 +129,7 @@ class MeetingsTab(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.today = dt.date.today()
+        self.today = clock.today()
 
         self._make_filters()
 
@@ -350,7 +350,7 @@ class MeetingsTab(QWidget):
 
     def refresh(self) -> None:
         selected = self.current_meeting()
-        self.today = dt.date.today()
+        self.today = clock.today()
         rows = meeting_rows(
             self.database,
             group_id=self.group_filter.currentData(),
@@ -655,7 +655,7 @@ class ActionLog(QWidget):
         self.database = database
         self.group_id: int | None = None
         self.loaded = False
-        self.today = dt.date.today()
+        self.today = clock.today()
         self.owner = ChoiceCombo(person_choices(database), blank="Any owner")
         self.owner.setAccessibleName("Owner")
         self.owner.setMinimumWidth(220)
@@ -710,7 +710,7 @@ class ActionLog(QWidget):
 
     def refresh(self) -> None:
         self.loaded = True
-        self.today = dt.date.today()
+        self.today = clock.today()
         rows = action_rows(
             self.database,
             group_id=self.group_id,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.models import AuditStatus, ReviewDecision, ReviewType
 from lscb_desktop.services.audits import AuditInput, audit_input, save_audit
 from lscb_desktop.services.people import agency_choices, person_choices
@@ -63,7 +64,7 @@ class AuditDialog(FormDialog):
         data = (
             audit_input(database, audit_id)
             if audit_id
-            else AuditInput("", period_start_year=year or dt.date.today().year)
+            else AuditInput("", period_start_year=year or clock.today().year)
         )
         self.title = QLineEdit(data.title)
         self.theme = QLineEdit(data.theme)

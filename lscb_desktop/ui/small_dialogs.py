@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.models import CHECKLIST
 from lscb_desktop.services.agencies import AgencyInput, agency_input, save_agency
 from lscb_desktop.services.members import end_membership, member_form, set_checklist
@@ -93,7 +92,7 @@ class EndMembershipDialog(QDialog):
         )
         form_layout = QFormLayout()
         self.form = Form(form_layout)
-        self.end_date = date_edit(dt.date.today())
+        self.end_date = date_edit(clock.today())
         self.form.add("end_date", "&Last day", self.end_date, "Last day of membership")
         layout.addLayout(form_layout)
         buttons = _buttons(self, "End membership")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.models import Frequency, GroupKind
 from lscb_desktop.services.groups import (
     GroupInput,
@@ -374,7 +373,7 @@ class SubgroupsTab(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            archive_group(self.database, group.id, dt.date.today())
+            archive_group(self.database, group.id, clock.today())
             self.status.emit(f"Archived {group.name}")
         self.refresh()
         self.changed.emit()

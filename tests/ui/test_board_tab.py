@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lscb_desktop.models import Person
 from lscb_desktop.ui.member_dialog import MemberDialog
 from lscb_desktop.ui.small_dialogs import AgencyDialog, ChecklistDialog, EndMembershipDialog
+from tests.conftest import SAMPLE_TODAY
 
 
 def names(panel) -> list[str]:
@@ -93,7 +94,7 @@ def test_editing_a_member_keeps_their_place_and_shows_the_change(window, answer)
 def test_an_ended_membership_leaves_the_list_but_stays_under_former_members(window, answer):
     members = window.board_tab.members
     select_member(members, "Alison Harding")
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = SAMPLE_TODAY - dt.timedelta(days=1)
 
     def user(dialog: EndMembershipDialog):
         dialog.end_date.setDate(yesterday)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from lscb_desktop.ui.meeting_dialogs import ActionDialog, ItemDialog, MeetingDialog, PlanYearDialog
+from tests.conftest import SAMPLE_TODAY
 
 
 def open_meetings(window):
@@ -213,4 +214,4 @@ def test_an_action_from_an_item_appears_in_the_action_log_and_overdue_is_red(win
     assert not [r for r in log.model.rows if r.description.startswith("Circulate the budget")]
     log.state.setCurrentIndex(log.state.findText("Done"))
     done = [r for r in log.model.rows if r.description.startswith("Circulate the budget")]
-    assert done[0].done_date == dt.date.today()
+    assert done[0].done_date == SAMPLE_TODAY
