@@ -25,6 +25,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -165,13 +166,11 @@ class Builder:
             self._memberships(session)
         self.counts.update(agencies=AGENCIES, groups=GROUPS, people=self.people_count)
 
-    def _memberships(self, session: object) -> None:
+    def _memberships(self, session: Session) -> None:
         """Each group's seats, each held by a chain of people: a leaver and a joiner every few
         years, so the history has both."""
-        assert hasattr(session, "add")
         start = dt.date(self.first_year, 4, 1)
         end = dt.date(self.first_year + self.periods, 3, 31)
-        total_days = (end - start).days
         self.seats: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
         pool = list(self.person_ids)
         self.rng.shuffle(pool)
@@ -192,7 +191,7 @@ class Builder:
                     leaves = day + dt.timedelta(days=length)
                     stays = leaves >= end or (end - day).days < 400
                     role = Role.CHAIR if seat == 0 else Role.MEMBER
-                    session.add(  # type: ignore[attr-defined]
+                    session.add(
                         Membership(
                             person_id=person,
                             group_id=group_id,
@@ -207,7 +206,6 @@ class Builder:
                         break
                     day = leaves + dt.timedelta(days=1)
             self.seats[group_id] = spells
-        del total_days
         self.counts["memberships"] = count
 
     # -- a year of business ---------------------------------------------------------------------
@@ -296,7 +294,7 @@ class Builder:
                 meeting.attendance.append(record)
                 self.counts["attendance"] = self.counts.get("attendance", 0) + 1
 
-    def _audits(self, session: object, year: int, today: dt.date) -> None:
+    def _audits(self, session: Session, year: int, today: dt.date) -> None:
         for quarter in range(1, 5):
             q_end = dt.date(year, 4, 1) + dt.timedelta(days=quarter * 91)
             audit = Audit(
@@ -309,14 +307,14 @@ class Builder:
                 cases_sampled=self.rng.randint(4, 12),
                 status=AuditStatus.CLOSED if q_end < today else AuditStatus.PLANNED,
             )
-            session.add(audit)  # type: ignore[attr-defined]
+            session.add(audit)
         self.counts["audits"] = self.counts.get("audits", 0) + 4
 
-    def _reviews(self, session: object, year: int, today: dt.date) -> None:
+    def _reviews(self, session: Session, year: int, today: dt.date) -> None:
         for n in range(3):
             incident = next_working_day(dt.date(year, 5 + n * 3, 3))
             known = incident <= today
-            session.add(  # type: ignore[attr-defined]
+            session.add(
                 CaseReview(
                     reference=f"CSPR {year}-{n + 1:02d}",
                     review_type=ReviewType.LOCAL_CSPR if n else ReviewType.RAPID_REVIEW_ONLY,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from lscb_desktop import clock
 from lscb_desktop.models import Agency, AgendaItem, Group, Meeting, Membership, Person
 from lscb_desktop.models.base import Base, as_plain
+from lscb_desktop.services.attendance import meeting_sheet
 from lscb_desktop.services.audits import audit_years, programme
 from lscb_desktop.services.reviews import case_review_rows
 from lscb_desktop.store import Database
@@ -96,8 +97,6 @@ def _meetings(session: Any) -> list[dict[str, Any]]:
 
 def meeting_attendance(database: Database, meeting_id: int) -> dict[str, Any]:
     """A meeting's expected attendees with their status, its guests and the quorum result."""
-    from lscb_desktop.services.attendance import meeting_sheet  # noqa: PLC0415 - no import cycle
-
     with database.session() as session:
         if session.get(Meeting, meeting_id) is None:
             raise LookupError(f"there is no meeting {meeting_id} (see `list meetings`)")

@@ -306,8 +306,12 @@ class PlanYearDialog(QDialog):
     def _add_row(self, start: dt.datetime, note: str) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        self.table.setCellWidget(row, 0, datetime_edit(start))
-        self.table.setItem(row, 1, QTableWidgetItem(note))
+        edit = datetime_edit(start)
+        self.table.setCellWidget(row, 0, edit)
+        item = QTableWidgetItem(note)
+        self.table.setItem(row, 1, item)
+        # A date changed by hand is no longer the one the note explains.
+        edit.dateTimeChanged.connect(lambda _value: item.setText("changed by hand"))
 
     def propose(self) -> None:
         self.table.setRowCount(0)
