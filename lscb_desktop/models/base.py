@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from typing import Any
 
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,6 +28,17 @@ class Base(DeclarativeBase):
     def __repr__(self) -> str:
         ident = getattr(self, "id", None)
         return f"<{type(self).__name__} {ident}>"
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class HasUuid:
+    """A stable identifier for a record, carried by the workbook so that an import matches a
+    record by it and never merges two distinct records that happen to look alike."""
+
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> SAEnum:

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lscb_desktop.models.base import Base, enum_column
+from lscb_desktop.models.base import Base, HasUuid, enum_column
 from lscb_desktop.models.enums import (
     ActionStatus,
     AttendanceStatus,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from lscb_desktop.models.reviews import Audit, CaseReview
 
 
-class Meeting(Base):
+class Meeting(HasUuid, Base):
     __tablename__ = "meeting"
     __table_args__ = (
         UniqueConstraint("group_id", "starts_at", name="uq_meeting_group_start"),
@@ -68,7 +68,7 @@ class Meeting(Base):
     )
 
 
-class Document(Base):
+class Document(HasUuid, Base):
     """A paper: the file's bytes are kept in the database so a pack can be built offline."""
 
     __tablename__ = "document"
@@ -85,7 +85,7 @@ class Document(Base):
     added_at: Mapped[dt.datetime]
 
 
-class AgendaItem(Base):
+class AgendaItem(HasUuid, Base):
     __tablename__ = "agenda_item"
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_not_negative"),
@@ -112,7 +112,7 @@ class AgendaItem(Base):
     document: Mapped[Document | None] = relationship()
 
 
-class Attendance(Base):
+class Attendance(HasUuid, Base):
     """One expected attendee of one meeting."""
 
     __tablename__ = "attendance"
@@ -134,7 +134,7 @@ class Attendance(Base):
     substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
 
 
-class Guest(Base):
+class Guest(HasUuid, Base):
     __tablename__ = "guest"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,7 +147,7 @@ class Guest(Base):
     meeting: Mapped[Meeting] = relationship(back_populates="guests")
 
 
-class Action(Base):
+class Action(HasUuid, Base):
     """An action from a meeting (or one of its items), an audit or a case review."""
 
     __tablename__ = "action"

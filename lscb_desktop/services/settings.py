@@ -34,6 +34,10 @@ DEFAULT_RESPONSIBILITIES = "\n".join(
 BOARD_TERMS = ("Board", "Partnership")
 REVIEW_TERMS = ("serious case review", "child safeguarding practice review")
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+#: Letters for the kind of review (SCR, CSPR, LCSPR, RR, …), a year, a number: "CSPR 2026-02".
+DEFAULT_CASE_REFERENCE_PATTERN = r"[A-Z]{2,6}[ -]?\d{4}[-/ ]\d{1,4}[A-Z]?"
+#: Dates after this year are refused as typing mistakes.
+LATEST_YEAR = 2100
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class Settings:
     review_notice_working_days: int = 7  # notice of publication: 7 working days before
     #: A step is "due soon" within this many working days of its date.
     due_soon_working_days: int = 2
+    #: A case review's reference must match this pattern (a regular expression, matched whole,
+    #: ignoring case), so that a child's name cannot be used to identify a case.
+    case_reference_pattern: str = DEFAULT_CASE_REFERENCE_PATTERN
+    #: Dates before this year are refused as typing mistakes (older history: lower it).
+    earliest_year: int = 1990
 
     def validated(self) -> Settings:
         """This, or a ValueError naming the field that is wrong."""
@@ -89,7 +98,26 @@ class Settings:
                 raise ValueError(f"{key}: must be between 0 and 100 working days")
         if not 1 <= self.review_report_months <= 36:
             raise ValueError("review_report_months: must be between 1 and 36 months")
+        if not 1900 <= self.earliest_year <= 2026:
+            raise ValueError("earliest_year: must be a year from 1900 to 2026")
+        _check_pattern(self.case_reference_pattern)
         return self
+
+
+def _check_pattern(pattern: str) -> None:
+    import re  # noqa: PLC0415
+
+    if not pattern.strip():
+        raise ValueError("case_reference_pattern: enter a pattern for case references")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"case_reference_pattern: not a valid pattern ({exc})") from None
+    if compiled.fullmatch("Jayden Smith", re.IGNORECASE):
+        raise ValueError(
+            "case_reference_pattern: the pattern accepts a name such as “Jayden Smith”; "
+            "a reference must not be able to identify a child"
+        )
 
 
 FIELD_TYPES: dict[str, type] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from lscb_desktop.config import default_database_path
 from lscb_desktop.store import changelog
@@ -24,7 +26,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 #: The newest migration. Opening a database already at it skips loading Alembic (a third of a
 #: second at start-up); a test checks it against the migrations, so a new one must update it.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 
 class DatabaseError(Exception):
@@ -135,11 +137,82 @@ def _stored_revision(database: Database) -> tuple[str | None, set[str]]:
     return (str(rows[0][0]) if len(rows) == 1 else None), tables
 
 
+def _migration_engine(url: str) -> Engine:
+    """An engine for migrating only: one transaction for the whole upgrade, foreign keys off.
+
+    pysqlite commits before every CREATE, DROP or ALTER unless it is told to leave transactions
+    to us, so a killed first open used to leave tables without their ``alembic_version``; here
+    every statement of every migration runs inside one ``BEGIN IMMEDIATE`` and a kill leaves the
+    file as it was. Foreign keys are off because a batch migration rebuilds a table by dropping
+    it, and with them on the drop fires ``ON DELETE SET NULL`` in every table that points at it
+    (migration 0002 once emptied every action's link to its agenda item that way); they are
+    checked with ``PRAGMA foreign_key_check`` before the upgrade commits instead.
+    """
+    engine = create_engine(url, poolclass=NullPool)
+    if make_url(url).get_backend_name() == "sqlite":
+
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            dbapi_connection.execute("PRAGMA busy_timeout=5000")
+
+        def _begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        event.listen(engine, "connect", _connect)
+        event.listen(engine, "begin", _begin)
+    return engine
+
+
+def _broken_links(connection: Any) -> list[str]:
+    if connection.dialect.name != "sqlite":
+        return []
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    return [f"{row[0]} row {row[1]} refers to a missing {row[2]} record" for row in rows]
+
+
+def _upgrade(url: str) -> None:
+    """Run every pending migration in one transaction; on any failure nothing is changed."""
+    engine = _migration_engine(url)
+    try:
+        with engine.begin() as connection:
+            _run_migrations(connection)
+    finally:
+        engine.dispose()
+
+
+def _run_migrations(connection: Any) -> None:
+    from alembic import command  # noqa: PLC0415 - only when there is something to do
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+    broken = _broken_links(connection)
+    if broken:
+        raise DatabaseError(
+            "Upgrading this database would leave records pointing at records that do "
+            f"not exist ({broken[0]}), so it was not upgraded and nothing was changed."
+        )
+
+
+def _unfinished_creation(database: Database, tables: set[str]) -> bool:
+    """True for a file holding only some of our tables, all empty: a creation that never ended."""
+    from lscb_desktop.models import Base  # noqa: PLC0415
+
+    ours = set(Base.metadata.tables)
+    if not tables or not tables <= ours | {"alembic_version"}:
+        return False
+    with database.engine.connect() as connection:
+        for table in tables:
+            if connection.exec_driver_sql(f'SELECT 1 FROM "{table}" LIMIT 1').first():
+                return False
+    return True
+
+
 def _migrate(database: Database) -> None:
     current, tables = _stored_revision(database)
     if current == SCHEMA_HEAD:
         return
-    from alembic import command  # noqa: PLC0415 - only when there is something to do
     from alembic.script import ScriptDirectory  # noqa: PLC0415
 
     script = ScriptDirectory.from_config(alembic_config())
@@ -147,6 +220,10 @@ def _migrate(database: Database) -> None:
     if current == head:
         return
     if current is None and tables - {"alembic_version"}:
+        if database.path is not None and _unfinished_creation(database, tables):
+            database.dispose()
+            _create_file(database.path, replace=True)
+            return
         raise DatabaseError(
             "This file holds a database, but not one written by LSCB Desktop "
             f"(it has tables such as {', '.join(sorted(tables)[:3])}). Nothing was changed."
@@ -164,10 +241,34 @@ def _migrate(database: Database) -> None:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             copy = database.path.with_name(f"{database.path.stem}.before-upgrade-{stamp}.sqlite")
             database.backup_to(copy)
-    config = alembic_config()
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    if database.engine.url.get_backend_name() == "sqlite" and database.path is None:
+        with database.engine.begin() as connection:  # in memory: nothing to lose
+            _run_migrations(connection)
+        return
+    database.dispose()
+    _upgrade(database.engine.url.render_as_string(hide_password=False))
+
+
+CREATING = ".creating-"
+
+
+def _create_file(path: Path, *, replace: bool = False) -> None:
+    """Build a new database beside ``path`` and rename it into place only once it is complete,
+    so that a first open killed part-way never leaves a half-made file under the real name."""
+    for stale in path.parent.glob(f".{path.name}{CREATING}*"):
+        stale.unlink(missing_ok=True)  # left by a creation that was killed
+    partial = path.with_name(f".{path.name}{CREATING}{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    try:
+        _upgrade(f"sqlite:///{partial}")
+        if not replace and path.exists():
+            raise DatabaseError(f"{path} appeared while it was being created; nothing was changed.")
+        for extra in ("-wal", "-shm", "-journal"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+        partial.replace(path)
+    finally:
+        for extra in ("", "-journal", "-wal", "-shm"):
+            Path(f"{partial}{extra}").unlink(missing_ok=True)
 
 
 def open_database(
@@ -177,13 +278,19 @@ def open_database(
     url = make_url(database_url(target))
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database or "")
-        if not path.exists():
+        if not path.exists() or (path.is_file() and path.stat().st_size == 0):
             if not create:
                 raise DatabaseError(f"There is no database at {path}.")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"Cannot create the folder {path.parent}: {exc}") from exc
+            if migrate:
+                try:
+                    _create_file(path, replace=True)
+                except SADatabaseError as exc:
+                    reason = str(exc.orig) if exc.orig else str(exc)
+                    raise DatabaseError(f"Cannot create {path.name}: {reason}.") from exc
         elif path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
     engine = create_engine(url)
