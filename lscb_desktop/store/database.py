@@ -186,8 +186,9 @@ def _run_migrations(connection: Any) -> None:
 
     config = alembic_config()
     config.attributes["connection"] = connection
+    already = set(_broken_links(connection))  # damage from before is check's to report
     command.upgrade(config, "head")
-    broken = _broken_links(connection)
+    broken = [link for link in _broken_links(connection) if link not in already]
     if broken:
         raise DatabaseError(
             "Upgrading this database would leave records pointing at records that do "
@@ -252,11 +253,37 @@ def _migrate(database: Database) -> None:
 CREATING = ".creating-"
 
 
+def _process_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    if os.name != "posix":
+        return True  # no cheap, safe test here; the file is removed once it is a day old
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_unfinished_creations(path: Path) -> None:
+    """Remove what creations of ``path`` killed part-way left beside it (never a live one's)."""
+    day_ago = dt.datetime.now().timestamp() - 86_400
+    for stale in path.parent.glob(f".{path.name}{CREATING}*"):
+        pid_text = stale.name.rsplit(CREATING, 1)[-1].split("-")[0]
+        try:
+            old = stale.stat().st_mtime < day_ago
+        except OSError:
+            continue
+        if old or not pid_text.isdigit() or not _process_running(int(pid_text)):
+            stale.unlink(missing_ok=True)
+
+
 def _create_file(path: Path, *, replace: bool = False) -> None:
     """Build a new database beside ``path`` and rename it into place only once it is complete,
     so that a first open killed part-way never leaves a half-made file under the real name."""
-    for stale in path.parent.glob(f".{path.name}{CREATING}*"):
-        stale.unlink(missing_ok=True)  # left by a creation that was killed
+    remove_unfinished_creations(path)
     partial = path.with_name(f".{path.name}{CREATING}{os.getpid()}")
     partial.unlink(missing_ok=True)
     try:
@@ -293,6 +320,8 @@ def open_database(
                     raise DatabaseError(f"Cannot create {path.name}: {reason}.") from exc
         elif path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
+        else:
+            remove_unfinished_creations(path)
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -1,0 +1,118 @@
+"""Every migration keeps every record and every link, from the oldest fixture onwards."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from lscb_desktop.store import DatabaseError, open_database
+from lscb_desktop.store.database import _migration_engine, alembic_config, head_revision
+from tests.conftest import FIXTURES
+
+Counts = dict[str, int]
+
+
+def census(path: Path) -> Counts:
+    """Rows in every table and non-empty values in every foreign-key column."""
+    counts: Counts = {}
+    with sqlite3.connect(path) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+            )
+        ]
+        for table in tables:
+            counts[table] = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            for link in connection.execute(f'PRAGMA foreign_key_list("{table}")'):
+                column = link[3]
+                counts[f"{table}.{column}"] = connection.execute(
+                    f'SELECT count("{column}") FROM "{table}"'
+                ).fetchone()[0]
+    connection.close()
+    return counts
+
+
+def revisions_after(start: str) -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    order = [r.revision for r in reversed(list(script.walk_revisions()))]
+    return order[order.index(start) + 1 :]
+
+
+def upgrade_to(path: Path, revision: str) -> None:
+    engine = _migration_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def test_the_oldest_fixture_has_links_worth_keeping():
+    counts = census(FIXTURES / "schema-0001.sqlite")
+    assert counts["action.agenda_item_id"] == 92
+    assert counts["attendance"] == 963
+    assert all(counts[key] for key in ("membership.substitute_id", "action.meeting_id"))
+
+
+@pytest.mark.parametrize("revision", revisions_after("0001"))
+def test_each_migration_keeps_every_row_and_every_link(tmp_path, revision):
+    """0001 → … → revision, one step at a time; nothing lost at any step (0002 once emptied
+    every action's link to its agenda item by rebuilding agenda_item with foreign keys on)."""
+    path = tmp_path / "office.sqlite"
+    shutil.copyfile(FIXTURES / "schema-0001.sqlite", path)
+    for step in revisions_after("0001"):
+        before = census(path)
+        upgrade_to(path, step)
+        after = census(path)
+        assert {k: after.get(k) for k in before} == before, f"migration {step} lost records"
+        if step == revision:
+            break
+
+
+def test_opening_an_old_file_keeps_every_row_and_link(tmp_path):
+    path = tmp_path / "office.sqlite"
+    shutil.copyfile(FIXTURES / "schema-0001.sqlite", path)
+    before = census(path)
+    database = open_database(path)
+    assert database.current_revision() == head_revision()
+    database.dispose()
+    after = census(path)
+    assert {k: after.get(k) for k in before} == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        people, distinct = connection.execute(
+            "SELECT count(*), count(DISTINCT uuid) FROM person"
+        ).fetchone()
+    connection.close()
+    assert people == distinct == 65
+
+
+def test_an_upgrade_that_would_break_links_changes_nothing(tmp_path, monkeypatch):
+    """A migration that leaves a dangling link is rolled back whole, the file untouched."""
+    path = tmp_path / "office.sqlite"
+    shutil.copyfile(FIXTURES / "schema-0001.sqlite", path)
+    before = census(path)
+    real_upgrade = command.upgrade
+
+    def upgrade_that_breaks_a_link(config, revision):
+        real_upgrade(config, revision)
+        config.attributes["connection"].exec_driver_sql(
+            "UPDATE action SET meeting_id = 999999 WHERE id = 1"
+        )
+
+    monkeypatch.setattr(command, "upgrade", upgrade_that_breaks_a_link)
+    with pytest.raises(DatabaseError, match="not upgraded and nothing was changed"):
+        open_database(path)
+    assert census(path) == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    connection.close()
