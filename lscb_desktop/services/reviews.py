@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lscb_desktop import clock
 from lscb_desktop.models import CaseReview, ReviewDecision, ReviewType
-from lscb_desktop.services.settings import Settings, load_settings
+from lscb_desktop.services.anonymity import case_review_problems
+from lscb_desktop.services.settings import Settings, load_settings, read_settings
 from lscb_desktop.services.validation import Collector
 from lscb_desktop.services.workdays import add_working_days, is_working_day, next_working_day
 from lscb_desktop.store import Database
@@ -288,24 +289,41 @@ def save_case_review(
 ) -> int:
     """Adds or changes a referral or review; raises InvalidInput naming each wrong field.
 
-    The reference is the only identifier: there is no field for a child's name.
+    The reference is the only identifier: there is no field for a child's name. The reference
+    must match the pattern in the settings, and the reviewer, methodology and notes must not
+    hold what would identify a child (see :mod:`lscb_desktop.services.anonymity`); every date
+    must fall between the settings' earliest year and 2100. Nothing is saved unless all is right.
     """
     problems = Collector()
     reference = " ".join(data.reference.split())
-    if not reference:
-        problems.add("reference", "Enter the anonymised reference, e.g. CSPR 2026-03.")
     dates = dict(data.dates or {})
-    seen: dt.date | None = None
-    for column in ("incident_known_on", "referral_received_on", "decision_on", "published_on"):
-        value = dates.get(column)
-        if value is not None and seen is not None and value < seen:
-            problems.add(column, "This date is before an earlier step's date.")
-        if value is not None:
-            seen = value
     with database.session() as session:
-        same = session.scalar(select(CaseReview).where(CaseReview.reference == reference))
+        settings = read_settings(session)
+        for attr, message in case_review_problems(
+            {
+                "reference": reference,
+                "reviewer": data.reviewer,
+                "methodology": data.methodology,
+                "notes": data.notes,
+            },
+            settings,
+        ).items():
+            problems.add(attr, message)
+        for column in DATE_COLUMNS:
+            problems.check_date(column, dates.get(column), settings.earliest_year)
+        seen: dt.date | None = None
+        for column in ("incident_known_on", "referral_received_on", "decision_on", "published_on"):
+            value = dates.get(column)
+            if value is not None and seen is not None and value < seen:
+                problems.add(column, "This date is before an earlier step's date.")
+            if value is not None:
+                seen = value
+        # "cspr 2026-02" is the same case as "CSPR 2026-02".
+        same = session.scalar(
+            select(CaseReview).where(func.lower(CaseReview.reference) == reference.lower())
+        )
         if reference and same is not None and same.id != review_id:
-            problems.add("reference", f"There is already a review {reference}.")
+            problems.add("reference", f"There is already a review {same.reference}.")
         problems.raise_if_any()
         review = (
             session.get_one(CaseReview, review_id)

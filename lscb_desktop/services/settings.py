@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import re
 from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lscb_desktop import clock
 from lscb_desktop.models import Setting
 from lscb_desktop.store import Database
 
@@ -34,8 +36,22 @@ DEFAULT_RESPONSIBILITIES = "\n".join(
 BOARD_TERMS = ("Board", "Partnership")
 REVIEW_TERMS = ("serious case review", "child safeguarding practice review")
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
-#: Letters for the kind of review (SCR, CSPR, LCSPR, RR, …), a year, a number: "CSPR 2026-02".
-DEFAULT_CASE_REFERENCE_PATTERN = r"[A-Z]{2,6}[ -]?\d{4}[-/ ]\d{1,4}[A-Z]?"
+#: The kind of review (SCR, CSPR, LCSPR, RR, …, or the partnership's initials), a year and a
+#: number: "CSPR 2026-02", "SCR 2015-01", "LSCB/2014/3". The kinds are listed rather than "any
+#: letters", so that a surname cannot stand in for them ("Smith 2026-01").
+DEFAULT_CASE_REFERENCE_PATTERN = (
+    r"(?:SCR|CSPR|LCSPR|SCPR|RR|CR|LLR|LR|MAR|MALR|DHR|SAR|LSCB|LSCP|SCP)"
+    r"[ /-]?\d{4}[-/ ]\d{1,4}[A-Z]?"
+)
+#: Names a reference pattern must refuse: a pattern that takes any of them could take a child's.
+NAMES_A_PATTERN_MUST_REFUSE = (
+    "Jayden Smith",
+    "Jayden",
+    "Smith",
+    "Baby Smith",
+    "Smith 2026-01",
+    "JSmith 2026-01",
+)
 #: Dates after this year are refused as typing mistakes.
 LATEST_YEAR = 2100
 
@@ -98,26 +114,30 @@ class Settings:
                 raise ValueError(f"{key}: must be between 0 and 100 working days")
         if not 1 <= self.review_report_months <= 36:
             raise ValueError("review_report_months: must be between 1 and 36 months")
-        if not 1900 <= self.earliest_year <= 2026:
-            raise ValueError("earliest_year: must be a year from 1900 to 2026")
+        this_year = clock.today().year
+        if not 1900 <= self.earliest_year <= this_year:
+            raise ValueError(f"earliest_year: must be a year from 1900 to {this_year}")
         _check_pattern(self.case_reference_pattern)
         return self
 
 
 def _check_pattern(pattern: str) -> None:
-    import re  # noqa: PLC0415
+    """A ValueError unless ``pattern`` is a regular expression that refuses names.
 
+    It is compiled as references are checked (whole, ignoring case).
+    """
     if not pattern.strip():
         raise ValueError("case_reference_pattern: enter a pattern for case references")
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise ValueError(f"case_reference_pattern: not a valid pattern ({exc})") from None
-    if compiled.fullmatch("Jayden Smith", re.IGNORECASE):
-        raise ValueError(
-            "case_reference_pattern: the pattern accepts a name such as “Jayden Smith”; "
-            "a reference must not be able to identify a child"
-        )
+    for name in NAMES_A_PATTERN_MUST_REFUSE:
+        if compiled.fullmatch(name):
+            raise ValueError(
+                f"case_reference_pattern: the pattern accepts “{name}”, which could be a "
+                "child's name; a reference must not be able to identify a child"
+            )
 
 
 FIELD_TYPES: dict[str, type] = {

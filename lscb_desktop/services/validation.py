@@ -6,10 +6,13 @@ window can show each message next to its field and keep everything the user type
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+
+from lscb_desktop.services.settings import LATEST_YEAR
 
 
 class InvalidInput(ValueError):
@@ -55,6 +58,27 @@ def check_uk_phone(text: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
+def date_problem(
+    value: dt.date | None, earliest_year: int, latest_year: int = LATEST_YEAR
+) -> str | None:
+    """Why a date is out of the years the program accepts, or None when it is within them.
+
+    A date before ``earliest_year`` (a setting) or after ``latest_year`` is a typing mistake
+    such as 01/01/1900; ``value`` may be a date or a date and time.
+    """
+    if value is None:
+        return None
+    shown = value.strftime("%d/%m/%Y")
+    if value.year < earliest_year:
+        return (
+            f"{shown} is before {earliest_year}, the earliest year for dates: check the year "
+            "(for older history, lower the earliest year under File > Settings)."
+        )
+    if value.year > latest_year:
+        return f"{shown} is after {latest_year}: check the year."
+    return None
+
+
 class Collector:
     """Gathers the problems of a form field by field, then raises them together."""
 
@@ -68,6 +92,12 @@ class Collector:
         except ValueError as exc:
             self.add(field, str(exc))
             return text
+
+    def check_date(self, field: str, value: dt.date | None, earliest_year: int) -> None:
+        """Notes a date outside ``earliest_year``..LATEST_YEAR (see :func:`date_problem`)."""
+        message = date_problem(value, earliest_year)
+        if message:
+            self.add(field, message)
 
     def add(self, field: str, message: str) -> None:
         self.problems.setdefault(field, message)

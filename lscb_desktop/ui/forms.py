@@ -1,16 +1,25 @@
-"""Pieces every form uses: a field with its message beneath, searchable pickers, date fields."""
+"""Pieces every form uses: a field with its message beneath, searchable pickers, date fields.
+
+Date fields keep to the years the program accepts (the settings' earliest year to 2100), so that
+a slip of the keyboard cannot record a meeting in 1900. A year typed outside them is refused by
+the field, which goes back to its last date; saving then says so under the field rather than
+saving a date the user did not mean. A record that already holds a date out of that range is
+shown as it is, never changed behind the user's back, and saving names the field too
+(:meth:`Form.date_problems`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
+    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,9 +29,17 @@ from PySide6.QtWidgets import (
 
 from lscb_desktop import clock
 from lscb_desktop.services.people import Choice
+from lscb_desktop.services.settings import LATEST_YEAR, Settings
+from lscb_desktop.services.validation import date_problem
 
 DATE_FORMAT = "dd/MM/yyyy"
 ERROR_STYLE = "color: #b00020;"
+#: The earliest year a date field takes when the form is not given the settings' one.
+DEFAULT_EARLIEST_YEAR = Settings().earliest_year
+#: The Qt property on a date field that holds the earliest year it accepts.
+EARLIEST_YEAR_PROPERTY = "earliestYear"
+#: The Qt property on a date field that holds what was typed in it and refused.
+REFUSED_PROPERTY = "refusedText"
 
 
 def to_qdate(value: dt.date) -> QDate:
@@ -31,6 +48,82 @@ def to_qdate(value: dt.date) -> QDate:
 
 def from_qdate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
+
+
+class _RefusedTyping(QObject):
+    """Remembers text typed in a date field that the field refused (a year of 1900): when
+    editing ends, the field goes back to its last date, and saving should say so rather than
+    save a date the user did not mean."""
+
+    def __init__(self, edit: QDateTimeEdit) -> None:
+        super().__init__(edit)
+        self.edit = edit
+        self.pending: str | None = None
+        # textEdited comes only from typing; the field putting back its date does not send it.
+        edit.lineEdit().textEdited.connect(self.typed)
+        edit.editingFinished.connect(self.finished)
+        edit.dateTimeChanged.connect(self.forget)
+
+    def typed(self) -> None:
+        self.pending = None if self.edit.hasAcceptableInput() else self.edit.text()
+
+    def finished(self) -> None:
+        if self.pending is not None:
+            self.edit.setProperty(REFUSED_PROPERTY, self.pending)
+            self.pending = None
+
+    def forget(self) -> None:
+        self.edit.setProperty(REFUSED_PROPERTY, None)
+
+
+def limit_dates(edit: QDateTimeEdit, earliest_year: int = DEFAULT_EARLIEST_YEAR) -> None:
+    """Keeps ``edit`` (a date or date-and-time field) within earliest_year..LATEST_YEAR.
+
+    The range is widened to take the date the field holds now, so that a record's date is never
+    changed by showing it; :func:`date_field_problem` names it when the form is saved.
+    """
+    edit.setProperty(EARLIEST_YEAR_PROPERTY, earliest_year)
+    current = edit.date()
+    earliest, latest = QDate(earliest_year, 1, 1), QDate(LATEST_YEAR, 12, 31)
+    edit.setDateRange(min(earliest, current), max(latest, current))
+    _RefusedTyping(edit)
+
+
+def show_date(edit: QDateTimeEdit, value: dt.date) -> None:
+    """Puts ``value`` in a limited field, widening its range if the value is outside it."""
+    wanted = to_qdate(value)
+    if wanted < edit.minimumDate():
+        edit.setMinimumDate(wanted)
+    if wanted > edit.maximumDate():
+        edit.setMaximumDate(wanted)
+    edit.setDate(wanted)
+
+
+def earliest_year_of(edit: QDateTimeEdit) -> int | None:
+    """The earliest year a field limited by :func:`limit_dates` takes (None if not limited)."""
+    value = edit.property(EARLIEST_YEAR_PROPERTY)
+    return int(value) if value is not None else None
+
+
+def date_field_problem(edit: QDateTimeEdit) -> str | None:
+    """What is wrong with a limited date field's date, or None (also for an unlimited field).
+
+    A refused year is reported once: saving again keeps the date the field went back to.
+    """
+    earliest_year = earliest_year_of(edit)
+    if earliest_year is None:
+        return None  # a time of day, or a field that takes any date
+    years = f"a date from {earliest_year} to {LATEST_YEAR}"
+    if not edit.hasAcceptableInput():
+        return f"“{edit.text()}” is not {years}: check the year."
+    refused = edit.property(REFUSED_PROPERTY)
+    if refused:
+        edit.setProperty(REFUSED_PROPERTY, None)
+        return (
+            f"“{refused}” is not {years}, so the field went back to {edit.text()}: "
+            "check the date, then save again."
+        )
+    return date_problem(from_qdate(edit.date()), earliest_year)
 
 
 class Form:
@@ -103,6 +196,17 @@ class Form:
         label = self.messages[key]
         return label.text() if not label.isHidden() else ""
 
+    def date_problems(self) -> dict[str, str]:
+        """key -> message for each date field holding a date outside the years it accepts."""
+        problems: dict[str, str] = {}
+        for key, widget in self.fields.items():
+            edit = widget.edit if isinstance(widget, OptionalDate) else widget
+            if isinstance(edit, QDateTimeEdit) and edit.isEnabled():
+                message = date_field_problem(edit)
+                if message:
+                    problems[key] = message
+        return problems
+
 
 class ChoiceCombo(QComboBox):
     """A picker over records that can be searched by typing any part of a name.
@@ -165,21 +269,34 @@ class ChoiceCombo(QComboBox):
             self.setEditText("")
 
 
-def date_edit(value: dt.date | None = None, parent: QWidget | None = None) -> QDateEdit:
+def date_edit(
+    value: dt.date | None = None,
+    parent: QWidget | None = None,
+    *,
+    earliest_year: int = DEFAULT_EARLIEST_YEAR,
+) -> QDateEdit:
+    """A dd/MM/yyyy field with a calendar, kept within earliest_year..LATEST_YEAR."""
     edit = QDateEdit(parent)
     edit.setDisplayFormat(DATE_FORMAT)
     edit.setCalendarPopup(True)
     edit.setDate(to_qdate(value or clock.today()))
+    limit_dates(edit, earliest_year)
     return edit
 
 
 class OptionalDate(QWidget):
     """A date that may be unset: a tick box ("done") and the date it was done."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        earliest_year: int = DEFAULT_EARLIEST_YEAR,
+    ) -> None:
         super().__init__(parent)
         self.check = QCheckBox(text, self)
-        self.edit = date_edit(parent=self)
+        self.edit = date_edit(parent=self, earliest_year=earliest_year)
         self.edit.setEnabled(False)
         self.check.toggled.connect(self.edit.setEnabled)
         row = QHBoxLayout(self)
@@ -193,4 +310,4 @@ class OptionalDate(QWidget):
 
     def set_value(self, value: dt.date | None) -> None:
         self.check.setChecked(value is not None)
-        self.edit.setDate(to_qdate(value or clock.today()))
+        show_date(self.edit, value or clock.today())

@@ -45,11 +45,14 @@ from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import (
+    DEFAULT_EARLIEST_YEAR,
     ChoiceCombo,
     Form,
     OptionalDate,
     date_edit,
+    date_field_problem,
     from_qdate,
+    limit_dates,
     to_qdate,
 )
 
@@ -65,10 +68,14 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
     return dt.datetime.combine(from_qdate(value.date()), dt.time(time.hour(), time.minute()))
 
 
-def datetime_edit(value: dt.datetime) -> QDateTimeEdit:
+def datetime_edit(
+    value: dt.datetime, *, earliest_year: int = DEFAULT_EARLIEST_YEAR
+) -> QDateTimeEdit:
+    """A dd/MM/yyyy HH:mm field with a calendar, kept within earliest_year..2100."""
     edit = QDateTimeEdit(to_qdatetime(value))
     edit.setDisplayFormat(DATETIME_FORMAT)
     edit.setCalendarPopup(True)
+    limit_dates(edit, earliest_year)
     return edit
 
 
@@ -115,6 +122,11 @@ class FormDialog(QDialog):
         self.form.clear_problems()
         self.message.hide()
         try:
+            # The services of meetings and actions take any date; the form keeps to the years
+            # in the settings (a field showing an older record's date can hold one outside).
+            dates = self.form.date_problems()
+            if dates:
+                raise InvalidInput(dates)
             self.saved_id = self.save_record()
         except InvalidInput as exc:
             leftovers = self.form.show_problems(exc.problems)
@@ -150,7 +162,8 @@ class MeetingDialog(FormDialog):
             )
         self.group = ChoiceCombo(group_choices(database))
         self.group.set_id(data.group_id)
-        self.starts_at = datetime_edit(data.starts_at)
+        self.earliest_year = settings.earliest_year
+        self.starts_at = datetime_edit(data.starts_at, earliest_year=self.earliest_year)
         self.ends_at = QTimeEdit(
             QTime(data.ends_at.hour, data.ends_at.minute) if data.ends_at else QTime(12, 0)
         )
@@ -217,6 +230,7 @@ class PlanYearDialog(QDialog):
         self.setWindowTitle("Plan a year of meetings")
         self.added = 0
         settings = load_settings(database)
+        self.earliest_year = settings.earliest_year
         form_layout = QFormLayout()
         self.form = Form(form_layout)
         self.group = ChoiceCombo(group_choices(database))
@@ -227,7 +241,9 @@ class PlanYearDialog(QDialog):
         self.frequency = QComboBox()
         for frequency in STEPS:
             self.frequency.addItem(frequency.label, frequency)
-        self.first = datetime_edit(dt.datetime.combine(periods[0].start, dt.time(10)))
+        self.first = datetime_edit(
+            dt.datetime.combine(periods[0].start, dt.time(10)), earliest_year=self.earliest_year
+        )
         self.minutes = QSpinBox()
         self.minutes.setRange(15, 480)
         self.minutes.setSingleStep(15)
@@ -306,7 +322,7 @@ class PlanYearDialog(QDialog):
     def _add_row(self, start: dt.datetime, note: str) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        edit = datetime_edit(start)
+        edit = datetime_edit(start, earliest_year=self.earliest_year)
         self.table.setCellWidget(row, 0, edit)
         item = QTableWidgetItem(note)
         self.table.setItem(row, 1, item)
@@ -345,6 +361,14 @@ class PlanYearDialog(QDialog):
         if not self.starts():
             self.message.setText("Propose the dates (or add them) first.")
             return
+        for row in range(self.table.rowCount()):
+            edit = self.table.cellWidget(row, 0)
+            assert isinstance(edit, QDateTimeEdit)
+            problem = date_field_problem(edit)
+            if problem:
+                self.message.setText(f"Meeting {row + 1}: {problem}")
+                self.table.setCurrentCell(row, 0)
+                return
         self.added, skipped = create_meetings(
             self.database, group_id, self.starts(), self.minutes.value(), self.venue.text()
         )
@@ -440,10 +464,11 @@ class ActionDialog(FormDialog):
         self.owner.set_id(data.owner_id)
         if data.owner_id is None and data.owner_text:
             self.owner.setEditText(data.owner_text)
-        self.due = OptionalDate("Due by")
+        earliest_year = load_settings(database).earliest_year
+        self.due = OptionalDate("Due by", earliest_year=earliest_year)
         self.due.set_value(data.due_date)
         self.status = enum_combo(ActionStatus, data.status)
-        self.done_date = date_edit(data.done_date or clock.today())
+        self.done_date = date_edit(data.done_date or clock.today(), earliest_year=earliest_year)
         self.notes = QPlainTextEdit(data.notes)
         self.notes.setTabChangesFocus(True)
         for key, label, widget in (

@@ -30,9 +30,10 @@ from lscb_desktop.services.people import (
     person_choices,
     person_input,
 )
+from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
-from lscb_desktop.ui.forms import ChoiceCombo, Form, date_edit, from_qdate, to_qdate
+from lscb_desktop.ui.forms import ChoiceCombo, Form, date_edit, from_qdate, show_date
 
 NEW_PERSON = "— a new person —"
 
@@ -136,7 +137,7 @@ class MemberDialog(QDialog):
         self.role.setCurrentIndex(self.role.findData(Role.MEMBER))
         self.position = QLineEdit()
         self.position.setPlaceholderText("e.g. Designated Nurse")
-        self.start_date = date_edit()
+        self.start_date = date_edit(earliest_year=load_settings(self.database).earliest_year)
         self.substitute = ChoiceCombo(people, blank="(none)")
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
@@ -173,7 +174,7 @@ class MemberDialog(QDialog):
         self.role.setCurrentIndex(self.role.findData(form.membership.role))
         self.position.setText(form.membership.position)
         if form.membership.start_date:
-            self.start_date.setDate(to_qdate(form.membership.start_date))
+            show_date(self.start_date, form.membership.start_date)
         self.substitute.set_id(form.membership.substitute_id)
         self.notes.setPlainText(form.membership.notes)
 
@@ -222,7 +223,8 @@ class MemberDialog(QDialog):
     def save(self) -> None:
         self.form.clear_problems()
         self.general_message.hide()
-        problems: dict[str, str] = {}
+        # The members service takes any date; the form keeps to the years in the settings.
+        problems: dict[str, str] = self.form.date_problems()
         if self.substitute.typed_text():
             problems["substitute"] = "Pick the substitute from the list, or leave it as (none)."
         if self.membership_id is None and self.person_picker.typed_text():

@@ -30,6 +30,7 @@ from lscb_desktop.services.reviews import (
     case_review_input,
     save_case_review,
 )
+from lscb_desktop.services.settings import LATEST_YEAR, load_settings
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import ChoiceCombo, OptionalDate
 from lscb_desktop.ui.meeting_dialogs import FormDialog, enum_combo
@@ -44,8 +45,8 @@ def _text(value: str = "", lines: int = 3) -> QPlainTextEdit:
     return edit
 
 
-def _date(value: dt.date | None, text: str = "") -> OptionalDate:
-    field = OptionalDate(text)
+def _date(value: dt.date | None, text: str, earliest_year: int) -> OptionalDate:
+    field = OptionalDate(text, earliest_year=earliest_year)
     field.set_value(value)
     return field
 
@@ -68,8 +69,9 @@ class AuditDialog(FormDialog):
         )
         self.title = QLineEdit(data.title)
         self.theme = QLineEdit(data.theme)
+        earliest_year = load_settings(database).earliest_year
         self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
+        self.year.setRange(min(earliest_year, data.period_start_year), LATEST_YEAR)
         self.year.setValue(data.period_start_year)
         self.year.setPrefix("April ")
         self.quarter = QSpinBox()
@@ -100,9 +102,9 @@ class AuditDialog(FormDialog):
         self.compliance.setEditable(True)
         self.compliance.addItems(COMPLIANCE)
         self.compliance.setCurrentText(data.compliance)
-        self.escalated = _date(data.escalated_to_sag_on, "Escalated")
-        self.assurance = _date(data.assurance_requested_on, "Asked for")
-        self.letter = _date(data.authority_letter_on, "Signed")
+        self.escalated = _date(data.escalated_to_sag_on, "Escalated", earliest_year)
+        self.assurance = _date(data.assurance_requested_on, "Asked for", earliest_year)
+        self.letter = _date(data.authority_letter_on, "Signed", earliest_year)
         self.notes = _text(data.notes, 2)
         period = QHBoxLayout()
         period.addWidget(self.year)
@@ -174,8 +176,13 @@ class CaseReviewDialog(FormDialog):
             else CaseReviewInput("", ReviewType.LOCAL_CSPR)
         )
         dates = data.dates or {}
+        earliest_year = load_settings(database).earliest_year
         self.reference = QLineEdit(data.reference)
         self.reference.setPlaceholderText("e.g. CSPR 2026-03 — never a child's name")
+        self.reference.setToolTip(
+            "The anonymised reference the case is known by. Names, dates of birth, ages, "
+            "addresses and postcodes are refused here and in the notes."
+        )
         self.review_type = enum_combo(ReviewType, data.review_type)
         self.agency = ChoiceCombo(agency_choices(database), blank="")
         self.agency.set_id(data.referring_agency_id)
@@ -199,7 +206,7 @@ class CaseReviewDialog(FormDialog):
         labels = {step.column: step.label for step in STEPS}
         labels["publication_planned_on"] = "Publication planned for"
         for column in DATE_COLUMNS:
-            field = _date(dates.get(column), "Done on" if column in labels else "")
+            field = _date(dates.get(column), "Done on", earliest_year)
             if column == "publication_planned_on":
                 field.check.setText("Planned")
             self.dates[column] = field

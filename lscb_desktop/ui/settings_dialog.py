@@ -5,9 +5,10 @@ from __future__ import annotations
 import calendar
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,8 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
+from lscb_desktop.services.anonymity import reference_problem
 from lscb_desktop.services.settings import (
     BOARD_TERMS,
+    DEFAULT_CASE_REFERENCE_PATTERN,
+    LATEST_YEAR,
     MARKINGS,
     REVIEW_TERMS,
     Settings,
@@ -54,13 +59,14 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget(self)
         tabs.addTab(self._organisation_page(), "&Organisation")
         tabs.addTab(self._rules_page(), "&Words and rules")
-        tabs.addTab(self._clock_page(), "&Case review clock")
+        tabs.addTab(self._clock_page(), "&Case reviews")
         tabs.addTab(self._agreement_page(), "&Membership agreement")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(buttons)
@@ -138,6 +144,14 @@ class SettingsDialog(QDialog):
         for month in range(1, 13):
             self.annual_period_start_month.addItem(calendar.month_name[month], month)
         self.annual_period_start_month.setCurrentIndex(s.annual_period_start_month - 1)
+        self.earliest_year = QSpinBox()
+        self.earliest_year.setRange(1900, clock.today().year)
+        self.earliest_year.setValue(s.earliest_year)
+        self.earliest_year.setToolTip(
+            f"Dates before 1 January of this year, or after {LATEST_YEAR}, are refused in every "
+            "form and import as typing mistakes (a meeting on 01/01/1900). Lower it to keep "
+            "older history."
+        )
         for key, label, widget in (
             ("term_board", "The main body is called the", self.term_board),
             ("term_review", "Case reviews are called", self.term_review),
@@ -149,17 +163,57 @@ class SettingsDialog(QDialog):
                 "Annual period &starts in",
                 self.annual_period_start_month,
             ),
+            ("earliest_year", "&Dates from the year", self.earliest_year),
         ):
             self.form.add(key, label, widget, layout=layout)
+        layout.addRow(
+            "",
+            _note(
+                f"Dates before this year or after {LATEST_YEAR} are refused as typing mistakes; "
+                "lower it to record older history."
+            ),
+        )
         return page
 
     def _clock_page(self) -> QWidget:
-        """The statutory periods of a case review, in working days (months for the report)."""
+        """How a case is referred to, and the statutory periods of a case review, in working
+        days (months for the report)."""
         page = QWidget(self)
         outer = QVBoxLayout(page)
         layout = QFormLayout()
         outer.addLayout(layout)
         outer.addStretch(1)
+        self.case_reference_pattern = QLineEdit(self.current.case_reference_pattern)
+        self.case_reference_pattern.setPlaceholderText(DEFAULT_CASE_REFERENCE_PATTERN)
+        self.form.add(
+            "case_reference_pattern",
+            "Case &references",
+            self.case_reference_pattern,
+            "Case reference pattern",
+            layout=layout,
+        )
+        layout.addRow(
+            "",
+            _note(
+                "A case is known only by an anonymised reference, never by a child's name. "
+                "Every reference must match this pattern (a regular expression, matched whole, "
+                "capitals or not). The usual one takes the kind of review, the year and a "
+                "number: CSPR 2026-03, SCR 2015-01, LSCB/2014/3."
+            ),
+        )
+        self.reference_try = QLineEdit()
+        self.reference_try.setPlaceholderText("Type a reference to try the pattern")
+        self.reference_verdict = QLabel()
+        self.reference_verdict.setWordWrap(True)
+        try_row = QWidget()
+        column = QVBoxLayout(try_row)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.reference_try)
+        column.addWidget(self.reference_verdict)
+        layout.addRow("&Try a reference", try_row)
+        self.reference_try.setAccessibleName("Try a reference")
+        self.reference_try.textChanged.connect(self._try_reference)
+        self.case_reference_pattern.textChanged.connect(self._try_reference)
         self.clock: dict[str, QSpinBox] = {}
         for key, label, suffix in (
             ("review_confirm_working_days", "Referral confirmed in writing", " working days"),
@@ -176,6 +230,29 @@ class SettingsDialog(QDialog):
             self.clock[key] = spin
             self.form.add(key, label, spin, layout=layout)
         return page
+
+    def _try_reference(self) -> None:
+        """Says whether the reference typed in the trial field matches the pattern typed."""
+        text = self.reference_try.text()
+        if not text.strip():
+            self.reference_verdict.clear()
+            return
+        pattern = self.case_reference_pattern.text().strip()
+        trial = dataclasses.replace(self.current, case_reference_pattern=pattern)
+        try:
+            trial.validated()
+        except ValueError as exc:
+            key, _, why = str(exc).partition(": ")
+            if key == "case_reference_pattern":
+                self.reference_verdict.setStyleSheet("color: #b00020;")
+                self.reference_verdict.setText(f"This pattern cannot be used: {why}.")
+                return
+        if reference_problem(text, trial) is None:
+            self.reference_verdict.setStyleSheet("color: #1b5e20;")
+            self.reference_verdict.setText("Accepted.")
+        else:
+            self.reference_verdict.setStyleSheet("color: #b00020;")
+            self.reference_verdict.setText("Refused: it does not match the pattern.")
 
     def _agreement_page(self) -> QWidget:
         page = QWidget(self)
@@ -223,6 +300,7 @@ class SettingsDialog(QDialog):
     # -- saving -------------------------------------------------------------------------------
 
     def value(self) -> Settings:
+        clock_periods: dict[str, Any] = {key: spin.value() for key, spin in self.clock.items()}
         return dataclasses.replace(
             self.current,
             organisation_name=self.organisation_name.text().strip(),
@@ -238,7 +316,9 @@ class SettingsDialog(QDialog):
             attendance_threshold=self.attendance_threshold.value(),
             annual_period_start_month=int(self.annual_period_start_month.currentData()),
             agreement_text=self.agreement_text.toPlainText().strip(),
-            **{key: spin.value() for key, spin in self.clock.items()},
+            case_reference_pattern=self.case_reference_pattern.text().strip(),
+            earliest_year=self.earliest_year.value(),
+            **clock_periods,
         )
 
     def save(self) -> None:
@@ -275,3 +355,11 @@ class SettingsDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.saved
+
+
+def _note(text: str) -> QLabel:
+    """A line of explanation under a field, in the palette's quieter colour."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
