@@ -40,6 +40,16 @@ def log_dir() -> Path:
     return _base("logs")
 
 
+def temp_root() -> Path:
+    """Where the program's private temporary folders live, one per running program."""
+    return data_dir() / "tmp"
+
+
+def program_dirs() -> list[Path]:
+    """The folders that are the program's own (kept private to the user on POSIX)."""
+    return [data_dir(), config_dir(), log_dir()]
+
+
 def default_database_path() -> Path:
     """The database opened when no ``--db`` is given."""
     return data_dir() / "lscb.sqlite"

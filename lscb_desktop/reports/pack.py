@@ -9,6 +9,7 @@ The build is a generator of progress, so the window can show it and cancel it.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +30,7 @@ from lscb_desktop.reports.style import FONT, FONT_BOLD, INK, register_fonts
 from lscb_desktop.services.agenda import AgendaRow
 from lscb_desktop.services.documents import AgendaDoc
 from lscb_desktop.services.files import atomic_path
+from lscb_desktop.services.privacy import private_temp_dir, write_private_bytes
 from lscb_desktop.services.progress import Progress
 
 #: Turns an office file (name, bytes) into PDF bytes, or None when it cannot.
@@ -47,15 +49,19 @@ def convert_with_libreoffice(name: str, content: bytes) -> bytes | None:
     program = libreoffice()
     if program is None:
         return None
-    with tempfile.TemporaryDirectory(prefix="lscb-convert-") as folder:
-        source = Path(folder) / name
-        source.write_bytes(content)
+    # In the private temporary folder (removed at the next start if the program is killed), and
+    # LibreOffice is told to keep its own temporary files there too.
+    with tempfile.TemporaryDirectory(prefix="convert-", dir=private_temp_dir()) as folder:
+        source = Path(folder) / Path(name).name
+        write_private_bytes(source, content)
+        private = dict.fromkeys(("TMPDIR", "TMP", "TEMP"), folder)
         try:
             subprocess.run(
                 [program, "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)],
                 check=True,
                 capture_output=True,
                 timeout=180,
+                env={**os.environ, **private},
             )
         except (OSError, subprocess.SubprocessError):
             return None

@@ -13,6 +13,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lscb_desktop import APP_NAME
 from lscb_desktop.config import config_dir, log_dir
+from lscb_desktop.services.privacy import (
+    create_private_file,
+    end_private_session,
+    make_private_folder,
+    start_private_session,
+    tighten_database,
+)
 from lscb_desktop.store import DatabaseError, open_database
 
 log = logging.getLogger("lscb_desktop")
@@ -23,7 +30,8 @@ def log_file() -> Path:
 
 
 def setup_logging() -> None:
-    log_dir().mkdir(parents=True, exist_ok=True)
+    make_private_folder(log_dir())
+    create_private_file(log_file())  # the log names records: the user's alone, like the rest
     handler = logging.FileHandler(log_file(), encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -68,18 +76,26 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_window(db: str | None) -> int:
-    setup_logging()
-    app = create_app()
-    sys.excepthook = show_unexpected_error
+    # Before anything is written: private files and folders, and the private temporary folder
+    # that papers opened or printed go to; it is removed when the window closes.
+    start_private_session()
     try:
-        database = open_database(db)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
-    from lscb_desktop.ui.main_window import MainWindow  # noqa: PLC0415 - heavy GUI module, loaded late
+        setup_logging()
+        app = create_app()
+        sys.excepthook = show_unexpected_error
+        try:
+            database = open_database(db)
+        except DatabaseError as exc:
+            QMessageBox.critical(None, APP_NAME, str(exc))
+            return 1
+        if database.path is not None:
+            tighten_database(database.path)  # one made by an older version, outside our folder
+        from lscb_desktop.ui.main_window import MainWindow  # noqa: PLC0415 - heavy, loaded late
 
-    window = MainWindow(database)
-    window.show()
-    code = app.exec()
-    database.dispose()
-    return int(code)
+        window = MainWindow(database)
+        window.show()
+        code = app.exec()
+        database.dispose()
+        return int(code)
+    finally:
+        end_private_session()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from lscb_desktop import clock
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.periods import Period
+from lscb_desktop.services.privacy import private_folder
 from lscb_desktop.services.progress import Progress
 from lscb_desktop.store import Database
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
@@ -114,24 +115,32 @@ def print_document(
     build: Builder | None = None,
     stepped: SteppedBuilder | None = None,
 ) -> bool:
-    """Makes the PDF in a temporary folder, shows it in a print preview, and prints it."""
+    """Makes the PDF in the private temporary folder, shows it in a print preview, prints it,
+    and deletes it (the folder goes when the program closes, should that fail)."""
     # Loaded when printing, not at start-up.
     from PySide6.QtPdf import QPdfDocument  # noqa: PLC0415
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog  # noqa: PLC0415
 
-    folder = Path(tempfile.mkdtemp(prefix="lscb-print-"))
-    made = make(parent, title, folder / "document.pdf", build, stepped)
-    if made is None:
-        return False
-    document = QPdfDocument(parent)
-    document.load(str(made))
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(title)
-    preview = QPrintPreviewDialog(printer, parent)
-    preview.setWindowTitle(f"Print — {title}")
-    preview.paintRequested.connect(lambda p: paint_pdf(document, p))
-    preview.resize(900, 1000)
-    return bool(preview.exec())
+    folder = private_folder("print-")
+    try:
+        made = make(parent, title, folder / "document.pdf", build, stepped)
+        if made is None:
+            return False
+        document = QPdfDocument(parent)
+        document.load(str(made))
+        try:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setDocName(title)
+            preview = QPrintPreviewDialog(printer, parent)
+            preview.setWindowTitle(f"Print — {title}")
+            preview.paintRequested.connect(lambda p: paint_pdf(document, p))
+            preview.resize(900, 1000)
+            return bool(preview.exec())
+        finally:
+            document.close()  # Windows will not delete a file that is open
+            document.deleteLater()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def paint_pdf(document: QPdfDocument, printer: QPrinter) -> int:
