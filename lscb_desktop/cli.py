@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lscb_desktop import APP_NAME, __version__, cli_documents
+from lscb_desktop import APP_NAME, __version__, cli_documents, cli_history, cli_safety
 from lscb_desktop.config import sample_database_path
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.store import Database, DatabaseError, open_database
@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     lst.add_argument("--meeting", type=int, metavar="ID", help="the meeting (for attendance)")
     lst.add_argument("--json", action="store_true", help="print JSON")
+
+    cli_history.add_parser(commands, common)
+    cli_safety.add_parsers(commands, common)
     return parser
 
 
@@ -100,6 +103,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from lscb_desktop.services.sample import create_sample, is_empty  # noqa: PLC0415
 
     target = args.db or str(sample_database_path())
+    cli_safety.before_demo(target, args.force)
     if args.force:
         _remove_sqlite_file(target)
     database = open_database(target)
@@ -118,29 +122,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _with_database(args: argparse.Namespace, create: bool = False) -> Database:
-    return open_database(args.db, create=create)
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from lscb_desktop.services.integrity import check_database  # noqa: PLC0415
-
-    database = _with_database(args)
-    try:
-        report = check_database(database)
-    finally:
-        database.dispose()
-    print(report.summary())
-    return EXIT_OK if report.ok else EXIT_FAILED
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    database = _with_database(args)
-    try:
-        target = database.backup_to(args.out)
-    finally:
-        database.dispose()
-    print(f"Backed up {database.display_name} to {target}")
-    return EXIT_OK
+    """Quick-checked (a damaged file is refused); backed up first when it will be written."""
+    return cli_safety.open_checked(args.db, create=create, writing=create)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -243,15 +226,21 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "demo": cmd_demo,
-    "check": cmd_check,
-    "backup": cmd_backup,
+    "check": cli_safety.cmd_check,
+    "backup": cli_safety.cmd_backup,
+    "backups": cli_safety.cmd_backups,
+    "restore": cli_safety.cmd_restore,
     "import": cmd_import,
     "export": cmd_export,
     "list": cmd_list,
+    "history": cli_history.cmd_history,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from lscb_desktop.services import privacy  # noqa: PLC0415 - start-up
+
+    privacy.start_private_session()  # files 0600, folders 0700, a private temporary folder
     args = _parser().parse_args(argv)
     handler = COMMANDS.get(args.command or "", cmd_window)
     try:
@@ -261,3 +250,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
+    finally:
+        if handler is not cmd_window:  # the window ends its own session when it closes
+            privacy.end_private_session()

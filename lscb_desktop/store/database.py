@@ -33,6 +33,44 @@ class DatabaseError(Exception):
     """A database that cannot be opened; the message is written for the user."""
 
 
+class DamagedDatabase(DatabaseError):
+    """A database file whose pages are damaged (SQLite calls it a malformed disk image)."""
+
+
+#: What SQLite says (as its error name) when a file's pages do not hold together.
+_DAMAGE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def is_damage(error: BaseException | None) -> bool:
+    """True for SQLite's report of a damaged file ("database disk image is malformed")."""
+    name = str(getattr(error, "sqlite_errorname", ""))
+    text = str(error or "")
+    return name.startswith(_DAMAGE_ERRORS) or any(
+        words in text for words in ("disk image is malformed", "malformed database schema")
+    )
+
+
+def damaged(name: str, detail: object = "") -> DamagedDatabase:
+    """The user's words for a damaged database, and what to do about it."""
+    why = f" ({detail})" if str(detail) else ""
+    return DamagedDatabase(
+        f"The database {name} is damaged{why}; restore the last good backup with "
+        "`lscb-desktop restore BACKUP` (`lscb-desktop backups` lists them) or "
+        "File > Restore from backup…"
+    )
+
+
+def _translate_damage(context: Any) -> None:
+    """handle_error: a malformed disk image met by any statement becomes a DamagedDatabase,
+    so that no command and no window carries on over damage, and none ends in a traceback.
+    A file that is not a database at all keeps its own message ("Cannot open …")."""
+    error = context.original_exception
+    if not is_damage(error) or getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
+        return
+    database = context.engine.url.database if context.engine is not None else None
+    raise damaged(Path(database).name if database else "", error) from error
+
+
 def database_url(target: str | Path | None) -> str:
     """A SQLAlchemy URL for a path, a URL, or the default database when None."""
     if target is None:
@@ -109,23 +147,50 @@ class Database:
         return _stored_revision(self)[0]
 
     def backup_to(self, target: Path) -> Path:
-        """A consistent copy of a SQLite database (safe while it is open, WAL included)."""
+        """A consistent, verified copy of a SQLite database (safe while it is open, WAL
+        included); a damaged database is refused rather than copied."""
         source = self.path
         if source is None:
             raise DatabaseError(
                 "Backup copies SQLite files only; back up a server database with its own tools."
             )
-        target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
-        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
-            src.backup(dst)
-        partial.replace(target)
-        return target
+        return backup_file(source, Path(target))
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def backup_file(source: Path, target: Path) -> Path:
+    """Copies the SQLite file ``source`` to ``target`` with SQLite's backup API, checks the copy
+    (``PRAGMA integrity_check``, which reads every page) and renames it into place only then.
+
+    The copy is a single file (journal mode DELETE), readable by the user alone on POSIX. A
+    damaged source raises :class:`DamagedDatabase` and leaves nothing behind.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+            problems = [str(row[0]) for row in dst.execute("PRAGMA integrity_check(5)")]
+        if problems != ["ok"]:
+            lines = [line for p in problems for line in p.splitlines() if "***" not in line]
+            raise damaged(source.name, lines[0] if lines else problems[0])
+        if os.name == "posix":
+            partial.chmod(0o600)
+        with partial.open("rb+") as written:
+            os.fsync(written.fileno())
+        partial.replace(target)
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise damaged(source.name, exc) from exc
+        raise DatabaseError(f"Cannot copy {source.name}: {exc}.") from exc
+    finally:
+        for extra in ("", "-journal", "-wal", "-shm"):
+            Path(f"{partial}{extra}").unlink(missing_ok=True)
+    return target
 
 
 def _stored_revision(database: Database) -> tuple[str | None, set[str]]:
@@ -325,6 +390,7 @@ def open_database(
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _translate_damage)
     database = Database(engine)
     try:
         if migrate:

@@ -47,6 +47,7 @@ from lscb_desktop.services.attendance import (
     remove_guest,
 )
 from lscb_desktop.services.groups import group_choices
+from lscb_desktop.services.history import Subject, attendance_id, subject
 from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
 from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.periods import Period, period_containing
@@ -265,6 +266,21 @@ class RecordPage(QWidget):
 
     def current_attendee(self) -> AttendeeRow | None:
         return selected(self.table, AttendeeRow)
+
+    def selected_record(self) -> Subject | None:
+        guest = selected(self.guests, GuestRow)
+        if guest is not None and self.guests.hasFocus():
+            return subject(f"Guest: {guest.name}", ("guest", guest.id))
+        meeting_id = self.meeting.currentData()
+        if meeting_id is None:
+            return None
+        title = self.meeting.currentText()
+        attendee = self.current_attendee()
+        if attendee is not None:
+            found = attendance_id(self.database, meeting_id, attendee.person_id)
+            if found is not None:
+                return subject(f"{attendee.name} at {title}", ("attendance", found))
+        return subject(title, ("meeting", meeting_id))
 
     # -- recording ----------------------------------------------------------------------------
 
@@ -549,3 +565,10 @@ class AttendanceTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.record.table, self.figures.members, self.figures.agencies]
+
+    def selected_record(self) -> Subject | None:
+        """What Edit > History… shows: the selected guest, or the selected attendee's recorded
+        attendance (the meeting itself until it is recorded)."""
+        if self.inner.currentWidget() is not self.record:
+            return None
+        return self.record.selected_record()

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop.services.agencies import AgencyRow, agency_rows
+from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.members import board_group_id
 from lscb_desktop.store import Database
+from lscb_desktop.ui.history_dialog import member_subject
 from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.small_dialogs import AgencyDialog
 from lscb_desktop.ui.table_model import Column, RecordTableModel
@@ -195,3 +197,14 @@ class BoardTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.members.table, self.agencies.table]
+
+    def selected_record(self) -> Subject | None:
+        """What Edit > History… shows: the selected member (their person and membership), or
+        the selected agency when the agencies list is in use."""
+        agency = self.agencies.current_agency()
+        if agency is not None and self.agencies.table.hasFocus():
+            return subject(agency.name, ("agency", agency.id))
+        member = member_subject(self.members, f"{self.board_term} member")
+        if member is not None:
+            return member
+        return subject(agency.name, ("agency", agency.id)) if agency is not None else None

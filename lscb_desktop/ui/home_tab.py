@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.home import Home, HomeLine, home
 from lscb_desktop.store import Database
 
@@ -129,3 +130,14 @@ class HomeTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return []
+
+    def selected_record(self) -> Subject | None:
+        """What Edit > History… shows: the selected line's record (the list in use first)."""
+        views = sorted(self.lists.items(), key=lambda item: not item[1].hasFocus())
+        for key, view in views:
+            index = view.currentIndex()
+            lines = self.models[key].lines
+            if index.isValid() and view.selectionModel().isSelected(index):
+                line = lines[index.row()]
+                return subject(line.text, (line.kind, line.record_id))
+        return None

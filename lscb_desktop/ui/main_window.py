@@ -27,11 +27,13 @@ from lscb_desktop.services.settings import Settings, load_settings
 from lscb_desktop.store import Database, DatabaseError, open_database
 from lscb_desktop.ui.documents import open_after_saving, set_open_after_saving
 from lscb_desktop.ui.guide import show_user_guide
+from lscb_desktop.ui.restore_dialog import RestoreDialog, backup_on_open, confirm_and_restore
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
 
 if TYPE_CHECKING:
     # The tabs' modules (and what they load: charts, reports, phone numbers) are imported when
     # a tab is first shown, not at start-up.
+    from lscb_desktop.services.history import Subject
     from lscb_desktop.ui.attendance_tab import AttendanceTab
     from lscb_desktop.ui.board_tab import BoardTab
     from lscb_desktop.ui.home_tab import HomeTab
@@ -54,12 +56,15 @@ class RecordTab(Protocol):
     def remove_record(self) -> None: ...
     def delete_record(self) -> None: ...
     def tables(self) -> list[QTableView]: ...
+    def selected_record(self) -> Subject | None: ...
 
 
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
+        # The day's backup first: it reads every page, so a damaged file is found (and its
+        # last good backup offered) before any tab reads from it.
+        self.database = database = backup_on_open(self, database)
         self.settings = load_settings(database)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -276,6 +281,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
         self.backup_action = self._action("&Backup now…", self.backup_now, None, file_menu)
+        self.restore_action = self._action(
+            "&Restore from backup…", self.restore_from_backup, None, file_menu
+        )
         file_menu.addSeparator()
         self.import_action = self._action(
             "&Import workbook…", self.import_workbook, None, file_menu
@@ -311,6 +319,7 @@ class MainWindow(QMainWindow):
             edit_menu,
         )
         edit_menu.addSeparator()
+        self.history_action = self._action("&History…", self.show_history, "Ctrl+H", edit_menu)
         self._action(
             "&Find",
             lambda: self.current_tab().focus_search(),
@@ -400,6 +409,21 @@ class MainWindow(QMainWindow):
         self.open_after_action.toggled.connect(set_open_after_saving)  # the documents' setting
         menu.addAction(self.open_after_action)
 
+    def show_history(self) -> None:
+        """The change log of the record selected in the current tab."""
+        chosen = self.current_tab().selected_record()
+        if chosen is None:
+            QMessageBox.information(
+                self,
+                "History",
+                "Select a record first (a member, group, meeting, action, audit or case review),"
+                " then choose Edit > History… to see who changed it, when, and from what to what.",
+            )
+            return
+        from lscb_desktop.ui.history_dialog import HistoryDialog  # noqa: PLC0415
+
+        HistoryDialog.show_for(self.database, chosen, self)
+
     def _meeting_document(self, what: str) -> None:
         # Looked up when chosen: the tabs are rebuilt when another database is opened.
         self.meetings_tab.document(what)
@@ -451,12 +475,14 @@ class MainWindow(QMainWindow):
             _remember_folder(path)
             self.switch_to(Path(path))
 
-    def switch_to(self, path: Path) -> bool:
-        """Opens another database in this window; the current one stays open if that fails."""
-        if self.database.path is not None and path.resolve() == self.database.path.resolve():
+    def switch_to(self, path: Path, *, reopen: bool = False) -> bool:
+        """Opens another database in this window (``reopen``: the same one again, after a
+        restore); the current one stays open if that fails."""
+        same = self.database.path is not None and path.resolve() == self.database.path.resolve()
+        if same and not reopen:
             return True
         try:
-            database = open_database(path)
+            database = backup_on_open(self, open_database(path))
         except DatabaseError as exc:
             QMessageBox.warning(self, "Open database", str(exc))
             return False
@@ -498,6 +524,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Backup", f"The backup was not made: {exc}")
             return
         self.show_status(f"Backed up to {path}")
+
+    def restore_from_backup(self) -> None:
+        """File > Restore from backup…: choose a backup, confirm, restore, reopen."""
+        path = self.database.path
+        if path is None:
+            QMessageBox.information(self, "Restore", "Only a database file has backups here.")
+            return
+        backup = RestoreDialog.choose(self, path)
+        if backup is not None and confirm_and_restore(self, self.database, backup):
+            self.switch_to(path, reopen=True)
 
     # -- workbook -----------------------------------------------------------------------------
 

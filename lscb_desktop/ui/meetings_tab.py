@@ -3,7 +3,6 @@ action log across meetings."""
 
 from __future__ import annotations
 
-import tempfile
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lscb_desktop import clock
+from lscb_desktop import APP_NAME, clock
 from lscb_desktop.models import ActionStatus, MeetingStatus
 from lscb_desktop.services.actions import ActionRow, action_rows, mark_done
 from lscb_desktop.services.agenda import (
@@ -44,9 +43,11 @@ from lscb_desktop.services.agenda import (
     set_paper_confidential,
 )
 from lscb_desktop.services.groups import group_choices
+from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
 from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.periods import period_containing
+from lscb_desktop.services.privacy import private_folder, write_private_bytes
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
@@ -569,14 +570,15 @@ class MeetingsTab(QWidget):
         if item is None or item.paper_id is None:
             return
         name, content = read_paper(self.database, item.paper_id)
-        folder = Path(tempfile.mkdtemp(prefix="lscb-paper-"))
-        target = folder / name
-        target.write_bytes(content)
+        # In the private temporary folder, which is removed when the program closes: a copy
+        # of a confidential paper is never left behind.
+        target = write_private_bytes(private_folder("paper-") / Path(name).name, content)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
             QMessageBox.information(
                 self,
                 "Open paper",
-                f"No program opens {target.suffix} files; it is saved at {target}.",
+                f"No program opens {target.suffix} files; it is saved at {target} until "
+                f"{APP_NAME} is closed.",
             )
 
     def toggle_confidential(self) -> None:
@@ -643,6 +645,22 @@ class MeetingsTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.agenda, self.actions_page.table]
+
+    def selected_record(self) -> Subject | None:
+        """What Edit > History… shows: the action in the action log, the agenda item when the
+        agenda is in use, otherwise the meeting."""
+        if self.inner.currentIndex() == 1:
+            action = self.actions_page.current_action()
+            return action_subject(action) if action is not None else None
+        item = self.current_item()
+        if item is not None and self.agenda.hasFocus():
+            return subject(f"Agenda item: {item.title}", ("agenda_item", item.id))
+        meeting = self.current_meeting()
+        if meeting is None:
+            return None
+        return subject(
+            f"{meeting.group}, {meeting.starts_at:%d/%m/%Y %H:%M}", ("meeting", meeting.id)
+        )
 
 
 class ActionLog(QWidget):
@@ -749,3 +767,9 @@ class ActionLog(QWidget):
         mark_done(self.database, row.id, self.today)
         self.refresh()
         self.status.emit(f"Marked done: {row.description[:60]}")
+
+
+def action_subject(action: ActionRow) -> Subject:
+    text = " ".join(action.description.split())
+    short = text if len(text) <= 60 else text[:59] + "…"
+    return subject(f"Action: {short}", ("action", action.id))

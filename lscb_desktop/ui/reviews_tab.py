@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from lscb_desktop.models import ReviewType
 from lscb_desktop.services.actions import ActionRow, action_rows, mark_done
 from lscb_desktop.services.audits import AuditRow, audit_years, programme
+from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.reviews import CaseReviewRow, StepRow, StepState, case_review_rows
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.store import Database
@@ -141,6 +142,13 @@ class ActionPlan(QWidget):
         row = selected(self.table, ActionRow)
         if row is not None and ask(ActionDialog(self.database, row.id, parent=self)):
             self.refresh()
+
+    def selected_record(self) -> Subject | None:
+        """The selected action, when the plan's list is in use."""
+        row = selected(self.table, ActionRow)
+        if row is None or not self.table.hasFocus():
+            return None
+        return subject(f"Action: {row.description[:60]}", ("action", row.id))
 
     def done(self) -> None:
         row = selected(self.table, ActionRow)
@@ -289,6 +297,15 @@ class AuditsTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.plan.table]
+
+    def selected_record(self) -> Subject | None:
+        """What Edit > History… shows: the action in the action plan when it is in use,
+        otherwise the selected audit."""
+        action = self.plan.selected_record()
+        if action is not None:
+            return action
+        row = selected(self.table, AuditRow)
+        return subject(f"Audit: {row.title}", ("audit", row.id)) if row is not None else None
 
 
 class CaseReviewsTab(QWidget):
@@ -444,3 +461,14 @@ class CaseReviewsTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.steps, self.plan.table]
+
+    def selected_record(self) -> Subject | None:
+        """What Edit > History… shows: the action in the action plan when it is in use,
+        otherwise the selected case review."""
+        action = self.plan.selected_record()
+        if action is not None:
+            return action
+        row = selected(self.table, CaseReviewRow)
+        if row is None:
+            return None
+        return subject(f"Case review {row.reference}", ("case_review", row.id))

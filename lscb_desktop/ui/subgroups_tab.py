@@ -34,6 +34,7 @@ from lscb_desktop.services.groups import (
     group_rows,
     save_group,
 )
+from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
@@ -400,3 +401,15 @@ class SubgroupsTab(QWidget):
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.members.table]
+
+    def selected_record(self) -> Subject | None:
+        """What Edit > History… shows: the member selected in the members list when it is in
+        use, otherwise the selected group."""
+        from lscb_desktop.ui.history_dialog import member_subject  # noqa: PLC0415
+
+        group = self.current_group()
+        if self.members.table.hasFocus() and group is not None:
+            member = member_subject(self.members, f"member of {group.name}")
+            if member is not None:
+                return member
+        return subject(group.name, ("board_group", group.id)) if group is not None else None

@@ -1,0 +1,195 @@
+"""The change log in words: filters by record and date, field labels, values, deleted records."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, update
+
+from lscb_desktop.models import Agency, ChangeLogEntry, Guest, Meeting, Membership, Person, Setting
+from lscb_desktop.services.history import (
+    HistoryError,
+    RecordRef,
+    parse_date,
+    parse_record,
+    read_history,
+)
+from lscb_desktop.services.people import person_input, save_person
+from lscb_desktop.store import Database
+
+
+def person_id(database: Database, name: str) -> int:
+    with database.session() as session:
+        return session.scalars(select(Person.id).where(Person.name == name)).one()
+
+
+def retitle(database: Database, pid: int, job_title: str) -> None:
+    save_person(
+        database, dataclasses.replace(person_input(database, pid), job_title=job_title), pid
+    )
+
+
+def test_a_change_is_shown_by_field_label_with_old_and_new_values(sample_db):
+    mary = person_id(sample_db, "Mary Emson")
+    old_title = person_input(sample_db, mary).job_title
+    retitle(sample_db, mary, "LSCB Administrator")
+
+    history = read_history(sample_db, [RecordRef("person", str(mary))])
+    newest = history.entries[0]
+    assert newest.what == "changed"
+    assert newest.record == f"Person {mary} (Mary Emson)"
+    assert newest.user  # the operating system's user name
+    [change] = newest.changes
+    assert (change.label, change.old, change.new) == ("Job title", old_title, "LSCB Administrator")
+    # The sample's own creation of Mary is the oldest entry; nothing about anyone else is here.
+    assert history.entries[-1].what == "created"
+    assert {e.record_id for e in history.entries} == {str(mary)}
+    assert all(field.label != "Uuid" for e in history.entries for field in e.changes)
+
+
+def test_links_dates_yes_no_and_choices_are_shown_in_words(sample_db):
+    mary = person_id(sample_db, "Mary Emson")
+    with sample_db.session() as session:
+        police = session.scalars(select(Agency).where(Agency.name == "Bedfordshire Police")).one()
+        person = session.get_one(Person, mary)
+        old_agency = person.agency.name if person.agency else "(blank)"
+        person.agency_id = police.id
+        membership = session.scalars(select(Membership).where(Membership.person_id == mary)).first()
+        assert membership is not None
+        membership.agreement_signed_on = dt.date(2026, 3, 1)
+        membership_id = membership.id
+        police.statutory_partner = not police.statutory_partner
+
+    person_entry = read_history(sample_db, [RecordRef("person", str(mary))]).entries[0]
+    assert [(c.label, c.old, c.new) for c in person_entry.changes] == [
+        ("Agency", old_agency, "Bedfordshire Police")
+    ]
+    membership_entry = read_history(sample_db, [parse_record(f"membership:{membership_id}")])
+    change = membership_entry.entries[0].changes[0]
+    assert change.label == "Membership agreement signed and returned"
+    assert change.new == "01/03/2026"
+    assert membership_entry.entries[0].record.startswith(f"Membership {membership_id} (Mary Emson")
+    agency_entry = read_history(sample_db, [parse_record(f"agency:{police.id}")]).entries[0]
+    assert agency_entry.changes[0].label == "Statutory partner"
+    assert {agency_entry.changes[0].old, agency_entry.changes[0].new} == {"Yes", "No"}
+
+
+def test_several_records_at_once_newest_first(sample_db):
+    mary, liz = person_id(sample_db, "Mary Emson"), person_id(sample_db, "Liz Mead")
+    retitle(sample_db, mary, "First")
+    retitle(sample_db, liz, "Second")
+    refs = [RecordRef("person", str(mary)), RecordRef("person", str(liz))]
+    entries = read_history(sample_db, refs).entries
+    assert [e.changes[0].new for e in entries[:2]] == ["Second", "First"]
+    assert {e.record_id for e in entries} == {str(mary), str(liz)}
+
+
+def test_since_leaves_out_older_changes(sample_db):
+    mary = person_id(sample_db, "Mary Emson")
+    retitle(sample_db, mary, "Older title")
+    with sample_db.session() as session:  # as if this change had been made in the summer
+        session.execute(update(ChangeLogEntry).values(at=dt.datetime(2026, 7, 1, 9, 30)))
+    retitle(sample_db, mary, "Newer title")
+    with sample_db.session() as session:
+        newest = session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.id.desc())).first()
+        assert newest is not None
+        newest.at = dt.datetime(2026, 11, 23, 14, 5)  # the log itself is never logged
+
+    recent = read_history(sample_db, since=parse_date("23/11/2026"))
+    assert [e.changes[0].new for e in recent.entries] == ["Newer title"]
+    assert recent.entries[0].at == dt.datetime(2026, 11, 23, 14, 5)
+    assert read_history(sample_db, since=dt.date(2026, 11, 24)).entries == []
+    assert len(read_history(sample_db, since=parse_date("2026-07-01")).entries) > 1
+
+
+def test_a_deleted_record_is_described_from_what_the_log_kept(sample_db):
+    with sample_db.session() as session:
+        meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
+        assert meeting is not None
+        guest = Guest(meeting_id=meeting.id, name="Dr Ruth Fielding", organisation="Visiting")
+        session.add(guest)
+        session.flush()
+        guest_id = guest.id
+    with sample_db.session() as session:
+        session.delete(session.get_one(Guest, guest_id))
+
+    entries = read_history(sample_db, [RecordRef("guest", str(guest_id))]).entries
+    assert [e.what for e in entries] == ["deleted", "created"]
+    assert entries[0].record == f"Guest {guest_id} (Dr Ruth Fielding, deleted)"
+    deleted = {c.label: c.old for c in entries[0].changes}
+    assert deleted["Name"] == "Dr Ruth Fielding"
+    assert deleted["Organisation"] == "Visiting"
+    assert entries[0].as_plain()["what"] == "deleted"
+
+
+def test_a_record_the_log_cannot_name_is_said_to_be_gone(sample_db):
+    with sample_db.session() as session:
+        session.add(
+            ChangeLogEntry(
+                at=dt.datetime(2026, 11, 23, 9, 0),
+                os_user="jsmith",
+                operation="delete",
+                table_name="meeting",
+                record_id="9999",
+                changes="{}",
+            )
+        )
+    [entry] = read_history(sample_db, [parse_record("meeting:9999")]).entries
+    assert entry.record == "Meeting 9999 (no longer on file)"
+    assert entry.changes == ()
+
+
+def test_long_values_and_settings(sample_db):
+    mary = person_id(sample_db, "Mary Emson")
+    with sample_db.session() as session:
+        session.get_one(Person, mary).notes = "A long note. " * 40
+        setting = session.get(Setting, "papers_deadline_days")
+        assert setting is not None
+        old_value = setting.value
+        setting.value = "10"
+    change = read_history(sample_db, [RecordRef("person", str(mary))]).entries[0].changes[0]
+    assert change.label == "Notes"
+    assert change.new.endswith("(520 characters)")
+    assert len(change.new) < 130
+
+    [entry, *_] = read_history(sample_db, [parse_record("setting:papers_deadline_days")]).entries
+    assert entry.record == "Setting “Papers deadline days”"
+    assert [(c.label, c.old, c.new) for c in entry.changes] == [
+        ("Papers deadline days", old_value, "10")
+    ]
+
+
+def test_the_limit_counts_what_is_left_out(sample_db):
+    history = read_history(sample_db, limit=5)
+    assert len(history.entries) == 5
+    assert history.total > 1000  # the sample's creation is logged record by record
+    assert history.left_out == history.total - 5
+    assert read_history(sample_db, limit=None).left_out == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("person", "write the record as KIND:ID"),
+        ("child:3", "“child” is not a kind of record"),
+        ("person:twelve", "“twelve” is not a record number"),
+        ("person:-1", "is not a record number"),
+        ("case-review:", "write the record as KIND:ID"),
+    ],
+)
+def test_records_that_cannot_be_read(text, message):
+    with pytest.raises(HistoryError, match=message):
+        parse_record(text)
+
+
+def test_kinds_in_the_users_words():
+    assert parse_record("case-review:3") == RecordRef("case_review", "3")
+    assert parse_record("Agenda item:07") == RecordRef("agenda_item", "7")
+    assert parse_record("group:2") == RecordRef("board_group", "2")
+    assert parse_record("paper:5") == RecordRef("document", "5")
+    assert parse_date("23/11/2026") == parse_date("2026-11-23") == dt.date(2026, 11, 23)
+    for bad in ("31/02/2026", "yesterday", "11/23/2026"):
+        with pytest.raises(HistoryError, match="is not a date"):
+            parse_date(bad)

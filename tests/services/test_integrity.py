@@ -1,0 +1,129 @@
+"""The integrity check names damage and broken rules in plain words, and finds what an upgrade
+lost by comparing with the copy taken before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+
+from sqlalchemy import select
+
+from lscb_desktop.models import Action
+from lscb_desktop.services.integrity import check_database, upgrade_losses
+from lscb_desktop.store import open_database
+
+
+def test_the_sample_is_sound(sample_db):
+    report = check_database(sample_db)
+    assert report.ok, report.problems
+    assert report.checked["people"] == 65
+
+
+def _upgrade_copy(path):
+    """A copy of the database 'before an upgrade', now; the sample's own change log (written
+    when it was built, perhaps a second ago) is dated well before it."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE change_log SET at = '2026-01-01 09:00:00.000000'")
+    stamp = dt.datetime.now().replace(microsecond=0)
+    copy = path.with_name(f"{path.stem}.before-upgrade-{stamp:%Y%m%d-%H%M%S}.sqlite")
+    shutil.copyfile(path, copy)
+    return stamp
+
+
+def test_a_link_lost_since_the_pre_upgrade_copy_is_reported_in_plain_words(sample_path):
+    stamp = _upgrade_copy(sample_path)
+    with sqlite3.connect(sample_path) as connection:  # what migration 0002 once did
+        linked = connection.execute("SELECT count(agenda_item_id) FROM action").fetchone()[0]
+        guests = connection.execute("SELECT count(*) FROM guest").fetchone()[0]
+        connection.execute("UPDATE action SET agenda_item_id = NULL")
+        connection.execute("DELETE FROM guest")
+    assert linked > 0
+    database = open_database(sample_path)
+    try:
+        report = check_database(database)
+    finally:
+        database.dispose()
+    assert not report.ok
+    text = report.summary()
+    when = f"{stamp:%d/%m/%Y}"
+    assert (
+        f"the upgrade of {when} lost {linked} of {linked} links from actions to agenda items"
+        in (text)
+    )
+    assert f"lost {guests} of {guests} guests" in text
+    assert "Traceback" not in text
+
+
+def test_changes_recorded_in_the_change_log_since_the_upgrade_are_not_losses(sample_path):
+    _upgrade_copy(sample_path)
+    database = open_database(sample_path)
+    try:
+        with database.session() as session:  # the user deletes an action, and unlinks another
+            actions = session.scalars(
+                select(Action).where(Action.agenda_item_id.is_not(None)).limit(2)
+            ).all()
+            session.delete(actions[0])
+            actions[1].agenda_item_id = None
+        assert upgrade_losses(sample_path) == []
+    finally:
+        database.dispose()
+
+
+def test_the_records_own_rules(sample_path):
+    with sqlite3.connect(sample_path) as connection:
+        connection.execute("PRAGMA ignore_check_constraints = ON")
+        action_id, meeting_id = connection.execute(
+            "SELECT a.id, a.meeting_id FROM action a WHERE a.agenda_item_id IS NOT NULL LIMIT 1"
+        ).fetchone()
+        other_item = connection.execute(
+            "SELECT id FROM agenda_item WHERE meeting_id <> ? LIMIT 1", (meeting_id,)
+        ).fetchone()[0]
+        connection.execute(
+            "UPDATE action SET agenda_item_id = ? WHERE id = ?", (other_item, action_id)
+        )
+        membership = connection.execute("SELECT id FROM membership LIMIT 1").fetchone()[0]
+        connection.execute(
+            "UPDATE membership SET substitute_id = person_id WHERE id = ?", (membership,)
+        )
+        connection.execute(
+            "UPDATE case_review SET reference = 'Jayden Smith' "
+            "WHERE id = (SELECT min(id) FROM case_review)"
+        )
+        connection.execute("UPDATE person SET uuid = '' WHERE id = 1")
+    database = open_database(sample_path)
+    try:
+        report = check_database(database)
+    finally:
+        database.dispose()
+    text = report.summary()
+    assert f"action {action_id} (" in text
+    assert f"is for meeting {meeting_id} but points at an agenda item of meeting" in text
+    assert f"membership {membership}:" in text
+    assert "is named as their own substitute" in text
+    assert "“Jayden Smith” is not an anonymised reference" in text
+    assert "1 people have no identifier (uuid)" in text
+
+
+def test_a_missing_table_is_named_not_a_traceback(sample_path):
+    with sqlite3.connect(sample_path) as connection:
+        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute("DROP TABLE guest")
+    database = open_database(sample_path)
+    try:
+        report = check_database(database)
+    finally:
+        database.dispose()
+    assert "the table of guests (guest) is missing" in report.summary()
+
+
+def test_a_broken_foreign_key_is_named(sample_path):
+    with sqlite3.connect(sample_path) as connection:
+        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute("UPDATE attendance SET person_id = 99999 WHERE id = 1")
+    database = open_database(sample_path)
+    try:
+        report = check_database(database)
+    finally:
+        database.dispose()
+    assert "attendance record 1 refers to a missing person (table attendance)" in report.summary()

@@ -1,0 +1,166 @@
+"""``lscb-desktop history``: the change log in words, as text and JSON, and bad arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from lscb_desktop.cli import main
+from lscb_desktop.services.people import person_input, save_person
+from lscb_desktop.store import open_database
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def person_id(path, name: str) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT id FROM person WHERE name = ?", (name,)).fetchone()[0]
+
+
+@pytest.fixture
+def retitled(sample_path):
+    """Mary Emson's job title changed through the program, as a user would: (id, old title)."""
+    database = open_database(sample_path)
+    try:
+        mary = person_id(sample_path, "Mary Emson")
+        data = person_input(database, mary)
+        save_person(database, dataclasses.replace(data, job_title="LSCB Administrator"), mary)
+    finally:
+        database.dispose()
+    return mary, data.job_title
+
+
+def test_history_of_a_record_in_words(capsys, sample_path, retitled):
+    mary, old = retitled
+    code, out, err = run(capsys, "--db", str(sample_path), "history", "--record", f"person:{mary}")
+    assert code == 0, err
+    lines = out.splitlines()
+    # 24/11/2026 14:05  jsmith  changed  Person 12 (Mary Emson)
+    date, time, _user, what, *record = lines[0].split()
+    assert len(date) == 10 and date[2] == date[5] == "/"
+    assert len(time) == 5 and time[2] == ":"
+    assert what == "changed"
+    assert " ".join(record) == f"Person {mary} (Mary Emson)"
+    assert lines[1] == f"    Job title: {old} → LSCB Administrator"
+    # then her creation by the sample, newest first, and nothing else
+    assert "created" in out
+    assert "    Name: Mary Emson" in out
+    assert "left out" not in out
+
+
+def test_history_as_json(capsys, sample_path, retitled):
+    mary, old = retitled
+    code, out, _ = run(
+        capsys, "history", "--record", f"person:{mary}", "--json", "--db", str(sample_path)
+    )
+    assert code == 0
+    entries = json.loads(out)
+    assert [e["what"] for e in entries] == ["changed", "created"]
+    newest = entries[0]
+    assert newest["kind"] == "person"
+    assert newest["record_id"] == str(mary)
+    assert newest["record"] == f"Person {mary} (Mary Emson)"
+    assert newest["changes"] == [
+        {
+            "field": "job_title",
+            "label": "Job title",
+            "old": old,
+            "new": "LSCB Administrator",
+            "old_text": old,
+            "new_text": "LSCB Administrator",
+        }
+    ]
+
+
+def test_history_since_a_date_and_the_limit(capsys, sample_path):
+    code, out, _ = run(capsys, "--db", str(sample_path), "history", "--since", "01/01/2100")
+    assert code == 0
+    assert out.strip() == "No changes recorded since that date."
+
+    code, out, _ = run(capsys, "--db", str(sample_path), "history", "--limit", "3")
+    assert code == 0
+    assert sum(1 for line in out.splitlines() if line and not line.startswith(" ")) == 4
+    assert "older entries left out (of 2," in out
+    assert "--limit 0 for all" in out
+
+    code, out, err = run(capsys, "--db", str(sample_path), "history", "--limit", "2", "--json")
+    assert len(json.loads(out)) == 2  # stdout stays pure JSON; the note goes to stderr
+    assert "left out" in err
+
+    code, out, _ = run(
+        capsys,
+        "--db",
+        str(sample_path),
+        "history",
+        "--record",
+        "person:99999",
+        "--since",
+        "2026-11-23",
+    )
+    assert out.strip() == "No changes recorded for Person 99999 since that date."
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--record", "child:3"], "“child” is not a kind of record; choose one of: person,"),
+        (["--record", "person:abc"], "“abc” is not a record number"),
+        (["--record", "person"], "write the record as KIND:ID"),
+        (["--since", "31/02/2026"], "“31/02/2026” is not a date; write it like 23/11/2026"),
+        (["--since", "last week"], "is not a date"),
+        (["--limit", "lots"], "give a whole number of entries"),
+        (["--limit", "-5"], "give a whole number of entries"),
+    ],
+)
+def test_bad_arguments_are_explained_with_exit_2(capsys, sample_path, argv, message):
+    code, out, err = run(capsys, "--db", str(sample_path), "history", *argv)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_an_import_is_logged_like_any_other_change(capsys, sample_path, tmp_path):
+    """A workbook's update of a person shows in the history with the old and new values."""
+    db = str(sample_path)
+    path = tmp_path / "records.xlsx"
+    assert run(capsys, "--db", db, "export", "workbook", str(path))[0] == 0
+    book = load_workbook(path)
+    people = book["People"]
+    header = [cell.value for cell in people[1]]
+    name_col, title_col = header.index("Name") + 1, header.index("Job title") + 1
+    row = next(
+        r for r in range(2, people.max_row + 1) if people.cell(r, name_col).value == "Liz Mead"
+    )
+    old = people.cell(row, title_col).value
+    people.cell(row, title_col).value = "Detective Inspector, Public Protection Unit"
+    book.save(path)
+    code, out, err = run(capsys, "--db", db, "import", "workbook", str(path))
+    assert code == 0, err
+
+    liz = person_id(sample_path, "Liz Mead")
+    code, out, _ = run(capsys, "--db", db, "history", "--record", f"person:{liz}", "--json")
+    newest = json.loads(out)[0]
+    assert newest["what"] == "changed"
+    assert newest["record"] == f"Person {liz} (Liz Mead)"
+    changes = {c["label"]: (c["old"], c["new"]) for c in newest["changes"]}
+    assert changes["Job title"] == (old, "Detective Inspector, Public Protection Unit")
+
+    code, out, _ = run(capsys, "--db", db, "history", "--record", f"person:{liz}")
+    assert f"    Job title: {old} → Detective Inspector, Public Protection Unit" in out
+
+
+def test_no_database_is_made_by_reading_history(capsys, tmp_path):
+    missing = tmp_path / "missing.sqlite"
+    code, _, err = run(capsys, "--db", str(missing), "history")
+    assert code == 1
+    assert "There is no database at" in err
+    assert not missing.exists()
