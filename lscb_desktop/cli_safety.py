@@ -55,11 +55,14 @@ def open_checked(db: str | None, *, create: bool = False, writing: bool = False)
     one raises :class:`DamagedDatabase`), and backed up first (once a day) when it will be
     written to."""
     from lscb_desktop.services.integrity import quick_check  # noqa: PLC0415
+    from lscb_desktop.services.privacy import tighten_database  # noqa: PLC0415
 
     url = database_url(db if db is not None else default_database_path())
     existed = url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).is_file()
     database = open_database(db, create=create)
     try:
+        if database.path is not None:  # a file outside the data folder, made by an older version
+            tighten_database(database.path)
         quick_check(database)
         if writing and existed:  # a file just created has nothing to lose
             _daily_backup(database.path)

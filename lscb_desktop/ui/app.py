@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from pathlib import Path
 from types import TracebackType
 
@@ -47,14 +46,26 @@ def show_unexpected_error(
     if QApplication.instance() is None:
         sys.__excepthook__(kind, value, tb)
         return
-    box = QMessageBox(
-        QMessageBox.Icon.Critical,
-        APP_NAME,
-        f"Something went wrong: {value}\n\nWhat you were doing may not have been "
-        f"saved. The details are in the log file:\n{log_file()}",
-    )
-    box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, user_message(value))
     box.exec()
+
+
+def user_message(value: BaseException) -> str:
+    """Words for an unexpected error: never a traceback or SQL text (those go to the log)."""
+    import sqlite3  # noqa: PLC0415
+
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+
+    if isinstance(value, DatabaseError):  # ours: written for the user (a damaged file, say)
+        what = str(value)
+    elif isinstance(value, SQLAlchemyError | sqlite3.Error):  # their text holds SQL
+        what = "The database could not do what was asked."
+    else:
+        what = f"Something went wrong: {value}"
+    return (
+        f"{what}\n\nWhat you were doing may not have been saved. "
+        f"The details are in the log file:\n{log_file()}"
+    )
 
 
 def use_config_folder() -> None:

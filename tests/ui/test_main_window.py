@@ -222,7 +222,7 @@ def test_a_database_from_a_newer_version_is_refused_and_the_open_one_stays(
 
 
 def test_an_unexpected_error_is_shown_with_the_log_file_and_the_program_goes_on(
-    window, monkeypatch
+    window, monkeypatch, caplog
 ):
     shown: list[QMessageBox] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
@@ -232,8 +232,25 @@ def test_an_unexpected_error_is_shown_with_the_log_file_and_the_program_goes_on(
         show_unexpected_error(type(exc), exc, exc.__traceback__)
     assert "Something went wrong: disk on fire" in shown[0].text()
     assert str(log_file()) in shown[0].text()
-    assert "RuntimeError" in shown[0].detailedText()
+    assert not shown[0].detailedText()  # the traceback goes to the log, not the screen
+    assert "RuntimeError: disk on fire" in caplog.text  # written to the log file in the program
     assert window.isVisible()
+
+
+def test_a_database_error_is_shown_in_words_without_its_sql(window, monkeypatch, caplog):
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    shown: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+    try:
+        with window.database.engine.connect() as connection:
+            connection.execute(text("INSERT INTO person (id, name) VALUES (1, 'x')"))
+    except SQLAlchemyError as exc:
+        show_unexpected_error(type(exc), exc, exc.__traceback__)
+    assert "The database could not do what was asked." in shown[0].text()
+    assert "INSERT" not in shown[0].text() + shown[0].detailedText()
+    assert "INSERT INTO person" in caplog.text
 
 
 def test_an_export_cancelled_from_the_progress_dialog_writes_no_file(window, tmp_path, monkeypatch):
