@@ -117,6 +117,10 @@ def build_contacts_workbook(doc: ContactsDoc, target: Path) -> Path:
     sheet.freeze_panes = "A3"
     sheet.oddHeader.center.text = doc.house.marking
     sheet.oddFooter.center.text = doc.house.marking
+    for cells in sheet.iter_rows():  # text from the records is never written as a formula
+        for cell in cells:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     with atomic_path(Path(target)) as partial:
         book.save(partial)
     return Path(target)

@@ -205,7 +205,7 @@ BAD_INPUTS = [
                 ["Ann Other Two", "Ann@Example.org"],
             ]
         },
-        ("People", 3, "Email", "duplicate email ann@example.org (also on row 2)"),
+        ("People", 3, "Email", "the email ann@example.org is also on row 2"),
         id="duplicate email in the sheet",
     ),
     pytest.param(
@@ -286,7 +286,7 @@ BAD_INPUTS = [
                 ["strategic board", "10/06/2026"],
             ]
         },
-        ("Meetings", 3, "Date", "duplicate meeting of Strategic Board on 10/06/2026"),
+        ("Meetings", 3, "Date", "a meeting of Strategic Board on 10/06/2026 is also on row 2"),
         id="duplicate meeting",
     ),
     pytest.param(

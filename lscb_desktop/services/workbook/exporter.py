@@ -79,7 +79,11 @@ def agency_rows(session: Session) -> Iterable[Row]:
 
 
 def people_rows(session: Session) -> Iterable[Row]:
-    query = select(Person).options(selectinload(Person.agency)).order_by(Person.name, Person.email)
+    query = (
+        select(Person)
+        .options(selectinload(Person.agency))
+        .order_by(Person.name, Person.email, Person.uuid)
+    )
     for person in session.scalars(query):
         yield {**_plain(spec.PEOPLE, person), "Agency": _agency_name(person)}
 
@@ -99,7 +103,7 @@ def membership_rows(session: Session) -> Iterable[Row]:
             selectinload(Membership.person).selectinload(Person.agency),
             selectinload(Membership.substitute),
         )
-        .order_by(Group.name, Person.name, Membership.start_date)
+        .order_by(Group.name, Person.name, Membership.start_date, Membership.uuid)
     )
     for membership in session.scalars(query):
         yield {
@@ -129,7 +133,7 @@ def agenda_rows(session: Session) -> Iterable[Row]:
         .join(AgendaItem.meeting)
         .join(Meeting.group)
         .options(selectinload(AgendaItem.presenter), selectinload(AgendaItem.meeting))
-        .order_by(Group.name, Meeting.starts_at, AgendaItem.position)
+        .order_by(Group.name, Meeting.starts_at, AgendaItem.position, AgendaItem.uuid)
     )
     for item in session.scalars(query):
         yield {
@@ -150,7 +154,7 @@ def attendance_rows(session: Session) -> Iterable[Row]:
             selectinload(Attendance.substitute),
             selectinload(Attendance.meeting),
         )
-        .order_by(Group.name, Meeting.starts_at, Person.name, Person.email)
+        .order_by(Group.name, Meeting.starts_at, Person.name, Person.email, Attendance.uuid)
     )
     for record in session.scalars(query):
         yield {
@@ -167,7 +171,7 @@ def guest_rows(session: Session) -> Iterable[Row]:
         select(Guest)
         .join(Guest.meeting)
         .join(Meeting.group)
-        .order_by(Group.name, Meeting.starts_at, Guest.name)
+        .order_by(Group.name, Meeting.starts_at, Guest.name, Guest.uuid)
     )
     for guest in session.scalars(query):
         yield {**_plain(spec.GUESTS, guest), **_meeting_cells(guest.meeting)}
@@ -177,7 +181,7 @@ def audit_rows(session: Session, start_month: int) -> Iterable[Row]:
     query = (
         select(Audit)
         .options(selectinload(Audit.agencies), selectinload(Audit.lead))
-        .order_by(Audit.period_start_year, Audit.quarter, Audit.title)
+        .order_by(Audit.period_start_year, Audit.quarter, Audit.title, Audit.uuid)
     )
     for audit in session.scalars(query):
         yield {
@@ -216,7 +220,15 @@ def action_rows(session: Session, start_month: int) -> Iterable[Row]:
         if action.case_review is not None:
             row["Case review"] = action.case_review.reference
         rows.append(row)
-    key_order = ("Group", "Meeting date", "Audit period", "Audit", "Case review", "Description")
+    key_order = (
+        "Group",
+        "Meeting date",
+        "Audit period",
+        "Audit",
+        "Case review",
+        "Description",
+        "UUID",
+    )
     rows.sort(key=lambda r: tuple(_sort_key(r.get(k)) for k in key_order))
     return rows
 
@@ -271,7 +283,18 @@ def _cell(ws: WriteOnlyWorksheet, column: Field, value: Any) -> Any:
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = TIME_FORMAT
         return cell
+    if isinstance(value, str) and value.startswith("="):
+        return text_cell(ws, value)
     return value
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text: openpyxl would make a formula of text starting with
+    "=" (a name such as "=HYPERLINK(...)" would become a live link in Excel). Other text, including
+    text starting with +, - or @, is always written as a text cell."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _letter(index: int) -> str:

@@ -27,6 +27,10 @@ from lscb_desktop.services.workbook.cells import Field, Kind
 
 T, D, TM, N, B, E, M = Kind.TEXT, Kind.DATE, Kind.TIME, Kind.INT, Kind.BOOL, Kind.ENUM, Kind.EMAIL
 
+#: The record's stable identifier, the last column of every sheet but Settings: an import matches
+#: a row to a record by it, so two records that look alike are never merged.
+UUID = Field("UUID", "uuid", Kind.UUID, width=38)
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -80,6 +84,7 @@ AGENCIES = Sheet(
         Field("Sector", "sector", T),
         Field("Statutory partner", "statutory_partner", B),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -98,6 +103,7 @@ PEOPLE = Sheet(
         Field("PA email", "pa_email", M, width=30),
         Field("PA phone", "pa_phone", T, width=16),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -112,10 +118,11 @@ GROUPS = Sheet(
         Field("Aims", "aims", T, width=60),
         Field("Reporting", "reporting", T, width=40),
         Field("Meeting frequency", "meeting_frequency", E, enum=Frequency),
-        Field("Quorum (agencies)", "quorum_agencies", N),
+        Field("Quorum (agencies)", "quorum_agencies", N, minimum=1, maximum=100),
         Field("Terms of reference review", "tor_review_date", D),
         Field("Archived on", "archived_on", D),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -135,6 +142,7 @@ MEMBERSHIPS = Sheet(
             for header, (column, _label) in zip(CHECKLIST_HEADERS, CHECKLIST, strict=True)
         ),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -150,6 +158,7 @@ MEETINGS = Sheet(
         Field("Status", "status", E, enum=MeetingStatus),
         Field("Protective marking", "protective_marking", T),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -162,13 +171,14 @@ AGENDA_ITEMS = Sheet(
     "Agenda items",
     (
         *_MEETING_REF,
-        Field("Order", "position", N, required=True, width=8),
+        Field("Order", "position", N, required=True, width=8, minimum=1, maximum=999),
         Field("Title", "title", T, required=True, width=44),
         *_person_ref("Presenter"),
         Field("Purpose", "purpose", E, enum=Purpose),
-        Field("Minutes", "minutes", N, width=8),
+        Field("Minutes", "minutes", N, width=8, maximum=24 * 60),
         Field("Paper expected", "paper_expected", B, width=10),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -181,6 +191,7 @@ ATTENDANCE = Sheet(
         Field("Status", "status", E, required=True, enum=AttendanceStatus),
         *_person_ref("Substitute"),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -190,6 +201,7 @@ GUESTS = Sheet(
         *_MEETING_REF,
         Field("Name", "name", T, required=True, width=24),
         Field("Organisation", "organisation", T, width=30),
+        UUID,
     ),
 )
 
@@ -198,13 +210,13 @@ AUDITS = Sheet(
     (
         Field("Title", "title", T, required=True, width=44),
         Field("Period", "@period", T, required=True, width=10),
-        Field("Quarter", "quarter", N, width=8),
+        Field("Quarter", "quarter", N, width=8, minimum=1, maximum=4),
         Field("Core", "core", B, width=8),
         Field("Theme", "theme", T),
         Field("Priority", "priority", T, width=30),
         *_person_ref("Lead"),
         Field("Agencies", "@agencies", T, width=50),
-        Field("Cases sampled", "cases_sampled", N),
+        Field("Cases sampled", "cases_sampled", N, maximum=100_000),
         Field("Status", "status", E, enum=AuditStatus),
         Field("Findings", "findings", T, width=50),
         Field("Compliance", "compliance", T),
@@ -212,6 +224,7 @@ AUDITS = Sheet(
         Field("Assurance report requested", "assurance_requested_on", D),
         Field("Letter of authority", "authority_letter_on", D),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -237,6 +250,7 @@ CASE_REVIEWS = Sheet(
         Field("Published", "published_on", D),
         Field("Action plan agreed", "action_plan_agreed_on", D),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 
@@ -246,7 +260,7 @@ ACTIONS = Sheet(
         Field("Description", "description", T, required=True, width=50),
         Field("Group", "@group", T, width=30),
         Field("Meeting date", "@date", D),
-        Field("Agenda item", "@item", N, width=10),
+        Field("Agenda item", "@item", N, width=10, minimum=1, maximum=999),
         Field("Audit", "@audit", T, width=30),
         Field("Audit period", "@audit_period", T, width=10),
         Field("Case review", "@case_review", T, width=14),
@@ -255,6 +269,7 @@ ACTIONS = Sheet(
         Field("Status", "status", E, enum=ActionStatus),
         Field("Done", "done_date", D),
         Field("Notes", "notes", T, width=40),
+        UUID,
     ),
 )
 

@@ -1,0 +1,130 @@
+"""What the sheet importers share: the session, the index, and reading references to records
+(an agency by name, a group, a person by email or name, a meeting by group and date)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lscb_desktop.models import Agency, Group, Meeting, Person
+from lscb_desktop.services.workbook import spec
+from lscb_desktop.services.workbook.identity import Claims, ImportResult, Index, key
+from lscb_desktop.services.workbook.reader import Problems, Row
+
+
+def assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Sets each attribute that differs; whether anything changed."""
+    changed = False
+    for attr, value in values.items():
+        if getattr(obj, attr) != value:
+            setattr(obj, attr, value)
+            changed = True
+    return changed
+
+
+def uuid_of(values: dict[str, Any]) -> str | None:
+    """The row's UUID, taken out of ``values`` when blank so that a record keeps its own."""
+    uuid = values.get("uuid")
+    if uuid is None:
+        values.pop("uuid", None)
+    return uuid if isinstance(uuid, str) else None
+
+
+def taken(row: Row, column: str, what: str) -> None:
+    row.fail(
+        column,
+        f"the database already holds {what} with another UUID: two records cannot share it "
+        "(correct the UUID, or change this row)",
+    )
+
+
+class ImporterBase:
+    def __init__(self, session: Session, problems: Problems, result: ImportResult) -> None:
+        self.session = session
+        self.problems = problems
+        self.result = result
+        self.index = Index(session)
+
+    def count(self, sheet: spec.Sheet, created: bool, changed: bool = True) -> None:
+        if created:
+            self.result.created[sheet.name] += 1
+        elif changed:
+            self.result.updated[sheet.name] += 1
+
+    def claim(self, row: Row, claims: Claims, uuid: str | None, record: object | None) -> bool:
+        """Whether this row may take ``record`` (None: a new record); reports a clash if not."""
+        column = "UUID" if uuid else row.sheet.columns[0].header
+        return claims.uuid(row, uuid) and claims.record(row, column, record)
+
+    # -- references ------------------------------------------------------------------------
+
+    def agency(self, row: Row, header: str) -> tuple[bool, Agency | None]:
+        """(present, agency): present is False when the column is absent from the sheet."""
+        if not row.has(header):
+            return False, None
+        text = row.value(header)
+        if not text:
+            return True, None
+        agency = self.index.agency(text)
+        if agency is None:
+            row.fail(header, f"unknown agency “{text}” (add it on the Agencies sheet)")
+        return True, agency
+
+    def group(self, row: Row, header: str = "Group") -> Group | None:
+        text = row.value(header) if row.has(header) or row.sheet.column(header).required else None
+        if not text:
+            return None
+        group = self.index.groups.get(key(text))
+        if group is None:
+            row.fail(header, f"unknown group “{text}” (add it on the Groups sheet)")
+        return group
+
+    def person(
+        self,
+        row: Row,
+        name_header: str,
+        email_header: str,
+        *,
+        agency_header: str | None = None,
+        free_text: bool = False,
+    ) -> Person | str | None:
+        """The person a row names; with ``free_text``, an unknown name comes back as text."""
+        email = row.value(email_header) if row.has(email_header) else None
+        name = row.value(name_header) if row.has(name_header) else None
+        if email:
+            person = self.index.by_email.get(email)
+            if person is None:
+                row.fail(
+                    email_header, f"no person has the email {email} (add them on the People sheet)"
+                )
+            return person
+        if not name:
+            return None
+        candidates = self.index.by_name.get(key(name), [])
+        if agency_header and row.has(agency_header) and row.value(agency_header):
+            agency = self.index.agency(str(row.value(agency_header)))
+            candidates = [p for p in candidates if p.agency is agency]
+        if len(candidates) == 1:
+            return candidates[0]
+        if free_text:
+            return str(name)
+        if not candidates:
+            row.fail(name_header, f"unknown person “{name}” (add them on the People sheet)")
+        else:
+            row.fail(name_header, f"several people are called “{name}”; give their email")
+        return None
+
+    def meeting(self, row: Row) -> Meeting | None:
+        group = self.group(row)
+        day = row.value("Meeting date")
+        if group is None or day is None:
+            return None
+        found = self.index.meetings.get((group, day), [])
+        if not found:
+            row.fail(
+                "Meeting date",
+                f"{group.name} has no meeting on {day:%d/%m/%Y} (add it on the Meetings sheet)",
+            )
+            return None
+        return found[0]
