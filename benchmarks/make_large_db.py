@@ -123,6 +123,8 @@ class Builder:
                 organisation_short_name="ASCP",
                 term_board="Partnership",
                 default_venue="Civic Centre, Anytown",
+                # A long history goes back before 1990; the import refuses earlier dates.
+                earliest_year=max(1900, min(1990, self.first_year)),
             ),
         )
         with self.database.session() as session:

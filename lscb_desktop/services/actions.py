@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from lscb_desktop import clock
 from lscb_desktop.models import Action, ActionStatus, AgendaItem, Meeting
-from lscb_desktop.services.validation import Collector
+from lscb_desktop.services.settings import read_settings
+from lscb_desktop.services.validation import Collector, InvalidInput, date_problem
 from lscb_desktop.store import Database
 
 
@@ -150,16 +151,25 @@ def action_input(database: Database, action_id: int) -> ActionInput:
 
 
 def save_action(database: Database, data: ActionInput, action_id: int | None = None) -> int:
-    """Adds or changes an action; raises InvalidInput naming each wrong field."""
+    """Adds or changes an action; raises InvalidInput naming each wrong field, saving nothing.
+
+    The due date, and the date done of a done action, must fall between the settings' earliest
+    year and 2100.
+    """
     problems = Collector()
     description = data.description.strip()
     if not description:
         problems.add("description", "Describe the action.")
-    if data.status is ActionStatus.DONE and data.done_date is None:
-        problems.add("done_date", "Give the date the action was done.")
-    if data.done_date is not None and data.done_date > clock.today():
-        problems.add("done_date", "The date done cannot be in the future.")
     with database.session() as session:
+        earliest_year = read_settings(session).earliest_year
+        problems.check_date("due_date", data.due_date, earliest_year)
+        if data.status is ActionStatus.DONE:
+            # Only a done action keeps its date done.
+            problems.check_date("done_date", data.done_date, earliest_year)
+        if data.status is ActionStatus.DONE and data.done_date is None:
+            problems.add("done_date", "Give the date the action was done.")
+        if data.done_date is not None and data.done_date > clock.today():
+            problems.add("done_date", "The date done cannot be in the future.")
         meeting_id = data.meeting_id
         if data.agenda_item_id is not None:
             item = session.get_one(AgendaItem, data.agenda_item_id)
@@ -186,11 +196,19 @@ def save_action(database: Database, data: ActionInput, action_id: int | None = N
 
 
 def mark_done(database: Database, action_id: int, on: dt.date | None = None) -> None:
-    """Marks an action done on ``on`` (today)."""
+    """Marks an action done on ``on`` (today).
+
+    A date outside the settings' earliest year to 2100 raises InvalidInput ("done_date"),
+    changing nothing.
+    """
+    done_on = on or clock.today()
     with database.session() as session:
+        problem = date_problem(done_on, read_settings(session).earliest_year)
+        if problem:
+            raise InvalidInput({"done_date": problem})
         action = session.get_one(Action, action_id)
         action.status = ActionStatus.DONE
-        action.done_date = on or clock.today()
+        action.done_date = done_on
 
 
 def overdue_actions(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from lscb_desktop import clock
 from lscb_desktop.models import Agency, Audit, AuditStatus
 from lscb_desktop.services.periods import Period, period_starting
-from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.settings import LATEST_YEAR, load_settings, read_settings
 from lscb_desktop.services.validation import Collector
 from lscb_desktop.store import Database
 
@@ -145,8 +145,24 @@ def audit_input(database: Database, audit_id: int) -> AuditInput:
         )
 
 
+def _year_problem(year: int, earliest_year: int) -> str | None:
+    """Why a period's first year is out of the years the program accepts, or None."""
+    if year < earliest_year:
+        return (
+            f"{year} is before {earliest_year}, the earliest year for dates: check the year "
+            "(for older history, lower the earliest year under File > Settings)."
+        )
+    if year > LATEST_YEAR:
+        return f"{year} is after {LATEST_YEAR}: check the year."
+    return None
+
+
 def save_audit(database: Database, data: AuditInput, audit_id: int | None = None) -> int:
-    """Adds or changes an audit; raises InvalidInput naming each wrong field."""
+    """Adds or changes an audit; raises InvalidInput naming each wrong field, saving nothing.
+
+    The period's first year and every date must fall between the settings' earliest year and
+    2100.
+    """
     problems = Collector()
     title = " ".join(data.title.split())
     if not title:
@@ -156,6 +172,12 @@ def save_audit(database: Database, data: AuditInput, audit_id: int | None = None
     if data.cases_sampled is not None and data.cases_sampled < 0:
         problems.add("cases_sampled", "The number of cases cannot be negative.")
     with database.session() as session:
+        earliest_year = read_settings(session).earliest_year
+        year_problem = _year_problem(data.period_start_year, earliest_year)
+        if year_problem:
+            problems.add("period_start_year", year_problem)
+        for field in ("escalated_to_sag_on", "assurance_requested_on", "authority_letter_on"):
+            problems.check_date(field, getattr(data, field), earliest_year)
         same = session.scalar(
             select(Audit).where(
                 Audit.title == title, Audit.period_start_year == data.period_start_year

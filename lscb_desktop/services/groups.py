@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from lscb_desktop import clock
 from lscb_desktop.models import Frequency, Group, GroupKind, Membership, Role
 from lscb_desktop.services.people import Choice
-from lscb_desktop.services.validation import Collector
+from lscb_desktop.services.settings import read_settings
+from lscb_desktop.services.validation import Collector, InvalidInput, date_problem
 from lscb_desktop.store import Database
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(GroupKind)}
@@ -139,7 +140,11 @@ def _accountable_loop(session: Session, group_id: int, parent_id: int) -> bool:
 
 
 def save_group(database: Database, data: GroupInput, group_id: int | None = None) -> int:
-    """Creates or updates a group's terms of reference; raises InvalidInput naming each field."""
+    """Creates or updates a group's terms of reference; raises InvalidInput naming each field.
+
+    The review date must fall between the settings' earliest year and 2100; nothing is saved
+    unless all is right.
+    """
     problems = Collector()
     name = " ".join(data.name.split())
     if not name:
@@ -147,6 +152,9 @@ def save_group(database: Database, data: GroupInput, group_id: int | None = None
     if data.quorum_agencies is not None and data.quorum_agencies < 1:
         problems.add("quorum_agencies", "A quorum needs at least one agency (or no rule).")
     with database.session() as session:
+        problems.check_date(
+            "tor_review_date", data.tor_review_date, read_settings(session).earliest_year
+        )
         same = session.scalar(select(Group).where(func.lower(Group.name) == name.casefold()))
         if name and same is not None and same.id != group_id:
             problems.add("name", f"There is already a group called “{same.name}”.")
@@ -181,6 +189,13 @@ def save_group(database: Database, data: GroupInput, group_id: int | None = None
 
 
 def archive_group(database: Database, group_id: int, on: dt.date | None) -> None:
-    """Marks a group as ended on ``on`` (None brings it back); its meetings and members stay."""
+    """Marks a group as ended on ``on`` (None brings it back); its meetings and members stay.
+
+    A date outside the settings' earliest year to 2100 raises InvalidInput ("archived_on"),
+    changing nothing.
+    """
     with database.session() as session:
+        problem = date_problem(on, read_settings(session).earliest_year)
+        if problem:
+            raise InvalidInput({"archived_on": problem})
         session.get_one(Group, group_id).archived_on = on

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from lscb_desktop import clock
 from lscb_desktop.models import AgendaItem, Group, Meeting, MeetingKind, MeetingStatus
 from lscb_desktop.services.periods import Period, period_containing, period_starting
-from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.settings import load_settings, read_settings
 from lscb_desktop.services.validation import Collector
 from lscb_desktop.store import Database
 
@@ -156,13 +156,19 @@ def meeting_input(database: Database, meeting_id: int) -> MeetingInput:
 
 
 def save_meeting(database: Database, data: MeetingInput, meeting_id: int | None = None) -> int:
-    """Adds or changes a meeting; raises InvalidInput naming each wrong field."""
+    """Adds or changes a meeting; raises InvalidInput naming each wrong field, saving nothing.
+
+    The start and end must fall between the settings' earliest year and 2100.
+    """
     problems = Collector()
     if data.group_id is None:
         problems.add("group", "Choose the group that meets.")
     if data.ends_at is not None and data.ends_at <= data.starts_at:
         problems.add("ends_at", "The meeting must end after it starts.")
     with database.session() as session:
+        earliest_year = read_settings(session).earliest_year
+        problems.check_date("starts_at", data.starts_at, earliest_year)
+        problems.check_date("ends_at", data.ends_at, earliest_year)
         if data.group_id is not None:
             clash = session.scalar(
                 select(Meeting.id).where(

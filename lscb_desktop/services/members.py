@@ -27,7 +27,8 @@ from lscb_desktop.services.people import (
     clean_person,
     person_input,
 )
-from lscb_desktop.services.validation import Collector, InvalidInput
+from lscb_desktop.services.settings import read_settings
+from lscb_desktop.services.validation import Collector, InvalidInput, date_problem
 from lscb_desktop.store import Database
 
 
@@ -149,6 +150,7 @@ def _clean_membership(
 ) -> None:
     if data.start_date is None:
         problems.add("start_date", "Enter the date the membership starts.")
+    problems.check_date("start_date", data.start_date, read_settings(session).earliest_year)
     if data.substitute_id is not None and data.substitute_id == person_id:
         problems.add("substitute", "A member cannot be their own substitute.")
     if person_id is None or data.start_date is None:
@@ -255,9 +257,16 @@ def update_member(
 
 
 def end_membership(database: Database, membership_id: int, end_date: dt.date) -> None:
-    """Ends a membership on ``end_date``; the person stays in past meetings and reports."""
+    """Ends a membership on ``end_date``; the person stays in past meetings and reports.
+
+    Raises InvalidInput ("end_date") for a date before the start or outside the settings'
+    earliest year to 2100, changing nothing.
+    """
     with database.session() as session:
         row = session.get_one(Membership, membership_id)
+        problem = date_problem(end_date, read_settings(session).earliest_year)
+        if problem:
+            raise InvalidInput({"end_date": problem})
         if end_date < row.start_date:
             raise InvalidInput(
                 {
@@ -297,12 +306,21 @@ def delete_membership(database: Database, membership_id: int) -> None:
 
 
 def set_checklist(database: Database, membership_id: int, dates: dict[str, dt.date | None]) -> None:
-    """Records the induction checklist's dates (None for an item not done)."""
+    """Records the induction checklist's dates (None for an item not done).
+
+    A date outside the settings' earliest year to 2100 raises InvalidInput naming its item (the
+    column), and nothing is recorded.
+    """
     known = {column for column, _ in CHECKLIST}
     unknown = set(dates) - known
     if unknown:
         raise ValueError(f"not checklist items: {', '.join(sorted(unknown))}")
     with database.session() as session:
+        earliest_year = read_settings(session).earliest_year
+        problems = Collector()
+        for column, value in dates.items():
+            problems.check_date(column, value, earliest_year)
+        problems.raise_if_any()
         row = session.get_one(Membership, membership_id)
         for column, value in dates.items():
             setattr(row, column, value)

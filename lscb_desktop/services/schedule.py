@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from lscb_desktop.models import Frequency, Group, Meeting, MeetingKind, MeetingStatus
 from lscb_desktop.services.periods import Period
-from lscb_desktop.services.settings import load_settings
-from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.services.settings import read_settings
+from lscb_desktop.services.validation import Collector, InvalidInput
 from lscb_desktop.services.workdays import is_bank_holiday, next_working_day
 from lscb_desktop.store import Database
 
@@ -86,13 +86,21 @@ def create_meetings(
 ) -> tuple[int, int]:
     """Adds planned ordinary meetings; those the group already has at that time are skipped.
 
-    Returns (added, skipped). ``venue`` None takes the default venue from the settings.
+    Returns (added, skipped). ``venue`` None takes the default venue from the settings. A start
+    outside the settings' earliest year to 2100 raises InvalidInput ("starts_at"), adding none.
     """
     if minutes <= 0:
         raise InvalidInput({"minutes": "A meeting must last at least a minute."})
-    settings = load_settings(database)
-    venue = settings.default_venue if venue is None else venue
     with database.session() as session:
+        settings = read_settings(session)
+        problems = Collector()
+        for start in sorted(set(starts)):
+            problems.check_date("starts_at", start, settings.earliest_year)
+            # A meeting starting late on 31/12/2100 would end in 2101.
+            end = start + dt.timedelta(minutes=minutes)
+            problems.check_date("starts_at", end, settings.earliest_year)
+        problems.raise_if_any()
+        venue = settings.default_venue if venue is None else venue
         session.get_one(Group, group_id)  # a group deleted meanwhile fails here, adding nothing
         existing = set(
             session.scalars(select(Meeting.starts_at).where(Meeting.group_id == group_id))

@@ -122,8 +122,8 @@ class FormDialog(QDialog):
         self.form.clear_problems()
         self.message.hide()
         try:
-            # The services of meetings and actions take any date; the form keeps to the years
-            # in the settings (a field showing an older record's date can hold one outside).
+            # The services refuse a date outside the years in the settings too; checking here
+            # first names a field whose typed year the date widget quietly put back.
             dates = self.form.date_problems()
             if dates:
                 raise InvalidInput(dates)

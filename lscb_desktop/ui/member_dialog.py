@@ -223,7 +223,7 @@ class MemberDialog(QDialog):
     def save(self) -> None:
         self.form.clear_problems()
         self.general_message.hide()
-        # The members service takes any date; the form keeps to the years in the settings.
+        # The service refuses dates outside the settings' years too; the form says so first.
         problems: dict[str, str] = self.form.date_problems()
         if self.substitute.typed_text():
             problems["substitute"] = "Pick the substitute from the list, or leave it as (none)."

@@ -18,6 +18,7 @@ from lscb_desktop import clock
 from lscb_desktop.models import CHECKLIST
 from lscb_desktop.services.agencies import AgencyInput, agency_input, save_agency
 from lscb_desktop.services.members import end_membership, member_form, set_checklist
+from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import Form, OptionalDate, date_edit, from_qdate
@@ -44,26 +45,40 @@ class ChecklistDialog(QDialog):
         self.membership_id = membership_id
         self.setWindowTitle(f"Induction checklist — {who}")
         current = member_form(database, membership_id).checklist
+        earliest_year = load_settings(database).earliest_year
         self.items: dict[str, OptionalDate] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Tick each item when it is done; the date is when it was done."))
+        # Each item's tick box carries its label; the form only adds the message beneath it.
+        form_layout = QFormLayout()
+        self.form = Form(form_layout)
         for column, label in CHECKLIST:
-            item = OptionalDate(label, self)
+            item = OptionalDate(label, self, earliest_year=earliest_year)
             item.set_value(current[column])
             item.check.setAccessibleName(label)
             self.items[column] = item
-            layout.addWidget(item)
+            self.form.add(column, "", item, label)
+        layout.addLayout(form_layout)
         buttons = _buttons(self, "Save")
         buttons.accepted.connect(self.save)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
 
     def save(self) -> None:
-        set_checklist(
-            self.database,
-            self.membership_id,
-            {column: item.value() for column, item in self.items.items()},
-        )
+        self.form.clear_problems()
+        try:
+            # A year typed outside the settings' range, or an old date kept from before.
+            dates = self.form.date_problems()
+            if dates:
+                raise InvalidInput(dates)
+            set_checklist(
+                self.database,
+                self.membership_id,
+                {column: item.value() for column, item in self.items.items()},
+            )
+        except InvalidInput as exc:
+            self.form.show_problems(exc.problems)
+            return
         self.accept()
 
 
@@ -92,7 +107,9 @@ class EndMembershipDialog(QDialog):
         )
         form_layout = QFormLayout()
         self.form = Form(form_layout)
-        self.end_date = date_edit(clock.today())
+        self.end_date = date_edit(
+            clock.today(), earliest_year=load_settings(database).earliest_year
+        )
         self.form.add("end_date", "&Last day", self.end_date, "Last day of membership")
         layout.addLayout(form_layout)
         buttons = _buttons(self, "End membership")
@@ -100,7 +117,11 @@ class EndMembershipDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
+        self.form.clear_problems()
         try:
+            dates = self.form.date_problems()
+            if dates:
+                raise InvalidInput(dates)
             end_membership(self.database, self.membership_id, from_qdate(self.end_date.date()))
         except InvalidInput as exc:
             self.form.show_problems(exc.problems)

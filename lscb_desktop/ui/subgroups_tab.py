@@ -35,6 +35,7 @@ from lscb_desktop.services.groups import (
     save_group,
 )
 from lscb_desktop.services.history import Subject, subject
+from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
@@ -88,7 +89,9 @@ class GroupForm(QWidget):
         self.quorum.setRange(0, 50)
         self.quorum.setSpecialValueText("No rule")
         self.quorum.setSuffix(" agencies")
-        self.review_date = OptionalDate("Review due")
+        self.review_date = OptionalDate(
+            "Review due", earliest_year=load_settings(database).earliest_year
+        )
         for key, label, widget in (
             ("name", "&Name *", self.name),
             ("short_name", "S&hort name", self.short_name),
@@ -141,7 +144,7 @@ class GroupForm(QWidget):
     def save(self) -> int | None:
         """Saves the form; the group's id, or None with each problem shown by its field."""
         self.form.clear_problems()
-        problems = {}
+        problems = self.form.date_problems()
         if self.accountable_to.typed_text():
             problems["accountable_to"] = "Pick a group from the list, or (no one)."
         try:

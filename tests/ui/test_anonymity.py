@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lscb_desktop.models import CaseReview, Meeting
 from lscb_desktop.services.anonymity import ANONYMISE
 from lscb_desktop.services.groups import group_choices
-from lscb_desktop.services.meetings import MeetingInput, meeting_periods, save_meeting
+from lscb_desktop.services.meetings import meeting_periods
 from lscb_desktop.services.settings import Settings, save_settings
 from lscb_desktop.store import Database
 from lscb_desktop.ui.meeting_dialogs import ActionDialog, MeetingDialog, PlanYearDialog
@@ -160,10 +160,16 @@ def test_a_refused_year_is_named_rather_than_saved_as_the_date_the_field_went_ba
 
 def test_a_meeting_already_dated_1900_is_shown_as_it_is_and_cannot_be_saved_so(qtbot, sample_db):
     group_id = group_choices(sample_db)[0].id
-    # The meetings service itself still takes any date (it is not this form's to change).
-    meeting_id = save_meeting(
-        sample_db, MeetingInput(group_id, dt.datetime(1900, 1, 1, 10), dt.datetime(1900, 1, 1, 12))
-    )
+    # A record kept from before dates were checked: the meetings service now refuses 1900.
+    with sample_db.session() as session:
+        meeting = Meeting(
+            group_id=group_id,
+            starts_at=dt.datetime(1900, 1, 1, 10),
+            ends_at=dt.datetime(1900, 1, 1, 12),
+        )
+        session.add(meeting)
+        session.flush()
+        meeting_id = meeting.id
     dialog = MeetingDialog(sample_db, meeting_id)
     qtbot.addWidget(dialog)
     assert dialog.starts_at.text() == "01/01/1900 10:00"  # not quietly moved to 1990
