@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -318,6 +320,11 @@ def _migrate(database: Database) -> None:
 CREATING = ".creating-"
 
 
+def _host() -> str:
+    """This computer's name as it may stand in a file name (a database may be on a share)."""
+    return "".join(c for c in socket.gethostname() if c.isalnum())[:40] or "host"
+
+
 def _process_running(pid: int) -> bool:
     if pid == os.getpid():
         return False
@@ -333,34 +340,68 @@ def _process_running(pid: int) -> bool:
 
 
 def remove_unfinished_creations(path: Path) -> None:
-    """Remove what creations of ``path`` killed part-way left beside it (never a live one's)."""
+    """Remove what creations of ``path`` killed part-way left beside it: never one that a live
+    process here is still making, nor, unless a day old, one made on another computer."""
     day_ago = dt.datetime.now().timestamp() - 86_400
-    for stale in path.parent.glob(f".{path.name}{CREATING}*"):
-        pid_text = stale.name.rsplit(CREATING, 1)[-1].split("-")[0]
+    prefix = f".{path.name}{CREATING}"
+    for stale in path.parent.glob(f"{glob.escape(prefix)}*"):
+        host, _, rest = stale.name[len(prefix) :].partition("-")
+        pid_text = rest.split("-")[0]
         try:
             old = stale.stat().st_mtime < day_ago
         except OSError:
             continue
-        if old or not pid_text.isdigit() or not _process_running(int(pid_text)):
+        ours = host == _host() and pid_text.isdigit()
+        if old or (ours and not _process_running(int(pid_text))):
             stale.unlink(missing_ok=True)
 
 
 def _create_file(path: Path, *, replace: bool = False) -> None:
-    """Build a new database beside ``path`` and rename it into place only once it is complete,
-    so that a first open killed part-way never leaves a half-made file under the real name."""
+    """Build a new database beside ``path`` and move it into place only once it is complete,
+    so that a first open killed part-way never leaves a half-made file under the real name.
+
+    ``replace`` is for an empty (zero-byte) file or an unfinished creation of an older version.
+    Otherwise a database that another program created meanwhile is kept, never replaced: ours
+    is put in place only if the name is still free (a hard link fails if it is taken).
+    """
     remove_unfinished_creations(path)
-    partial = path.with_name(f".{path.name}{CREATING}{os.getpid()}")
+    partial = path.with_name(f".{path.name}{CREATING}{_host()}-{os.getpid()}")
     partial.unlink(missing_ok=True)
     try:
         _upgrade(f"sqlite:///{partial}")
-        if not replace and path.exists():
-            raise DatabaseError(f"{path} appeared while it was being created; nothing was changed.")
-        for extra in ("-wal", "-shm", "-journal"):
-            Path(f"{path}{extra}").unlink(missing_ok=True)
-        partial.replace(path)
+        if replace:
+            if path.exists() and path.stat().st_size and not _holds_no_records(path):
+                raise DatabaseError(
+                    f"{path} was written to while it was being created; nothing was changed."
+                )
+            for extra in ("-wal", "-shm", "-journal"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            partial.replace(path)
+            return
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            return  # another program made it first, completely (it too renames a whole file)
+        except OSError:  # no hard links on this file system
+            if not path.exists():
+                partial.replace(path)
     finally:
         for extra in ("", "-journal", "-wal", "-shm"):
             Path(f"{partial}{extra}").unlink(missing_ok=True)
+
+
+def _holds_no_records(path: Path) -> bool:
+    """True for a file of ours that has tables but no rows in any (an unfinished creation)."""
+    with closing(sqlite3.connect(path)) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return not any(
+            connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() for table in tables
+        )
 
 
 def open_database(
@@ -379,7 +420,7 @@ def open_database(
                 raise DatabaseError(f"Cannot create the folder {path.parent}: {exc}") from exc
             if migrate:
                 try:
-                    _create_file(path, replace=True)
+                    _create_file(path, replace=path.exists())
                 except SADatabaseError as exc:
                     reason = str(exc.orig) if exc.orig else str(exc)
                     raise DatabaseError(f"Cannot create {path.name}: {reason}.") from exc
