@@ -3,6 +3,7 @@ action log across meetings."""
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 
@@ -571,8 +572,12 @@ class MeetingsTab(QWidget):
             return
         name, content = read_paper(self.database, item.paper_id)
         # In the private temporary folder, which is removed when the program closes: a copy
-        # of a confidential paper is never left behind.
+        # of a confidential paper is never left behind. Read-only, so that Word or Excel opens
+        # it read-only and offers Save As rather than keeping edits in a copy about to go.
+        # (Not on Windows, where a read-only file could not be removed with its folder.)
         target = write_private_bytes(private_folder("paper-") / Path(name).name, content)
+        if os.name == "posix":
+            target.chmod(0o400)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
             QMessageBox.information(
                 self,

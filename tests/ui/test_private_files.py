@@ -118,7 +118,7 @@ def test_papers_opened_and_printed_stay_private_and_go_when_the_window_closes(
         raise problems[0]
     assert code == 0
 
-    # While the window was open: the paper and the printed PDF, 0600, in the private folder.
+    # While the window was open: the paper and the printed PDF, in the private folder.
     (paper,) = opened
     folder = paper.parent.parent
     assert folder.parent == temp_root()
@@ -129,7 +129,8 @@ def test_papers_opened_and_printed_stay_private_and_go_when_the_window_closes(
     assert content
     (printing,) = while_printing
     made = {(p.parent.parent, p.parent.name[:6], p.name): mode for p, mode in printing.items()}
-    assert made == {(folder, "paper-", name): 0o600, (folder, "print-", "document.pdf"): 0o600}
+    # the paper read-only, so an editor offers Save As instead of keeping edits in a temporary copy
+    assert made == {(folder, "paper-", name): 0o400, (folder, "print-", "document.pdf"): 0o600}
     # the printed PDF deleted once printed, and nothing anywhere else
     assert [p for p in after_printing if p.name != privacy.PARTIALS] == [paper]
     assert _files(system_temp) == []
