@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lscb_desktop.reports.workbook_text import text_never_formulas
 from lscb_desktop.services.attendance import AgencyRate, GroupGrid
 from lscb_desktop.services.files import atomic_path
 from lscb_desktop.services.periods import Period
@@ -200,16 +201,6 @@ def _group_sheet(sheet: Worksheet, spec: WorkbookSpec, grid: GroupGrid) -> None:
     _print_setup(sheet, spec, f"1:{header}")
 
 
-def _no_formulas(book: Workbook) -> None:
-    """Names and other text from the records are written as text, never as formulas: openpyxl
-    makes a formula of any text that starts with "=" (a name like "=HYPERLINK(...)")."""
-    for sheet in book.worksheets:
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-
-
 def iter_attendance_workbook(
     grids: list[GroupGrid], spec: WorkbookSpec, target: Path
 ) -> Iterator[Progress]:
@@ -228,6 +219,6 @@ def iter_attendance_workbook(
             yield Progress(done, total, grid.group)
         book.properties.title = f"Attendance {spec.period.name}"
         book.properties.creator = spec.organisation
-        _no_formulas(book)
+        text_never_formulas(book)
         book.save(partial)
         yield Progress(total, total, "Saved")

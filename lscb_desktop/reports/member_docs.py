@@ -19,6 +19,7 @@ from lscb_desktop.reports.style import (
     letterhead,
     paragraph,
 )
+from lscb_desktop.reports.workbook_text import text_never_formulas
 from lscb_desktop.services.documents import Agreement, AgreementDoc, ContactsDoc
 from lscb_desktop.services.files import atomic_path
 
@@ -117,10 +118,7 @@ def build_contacts_workbook(doc: ContactsDoc, target: Path) -> Path:
     sheet.freeze_panes = "A3"
     sheet.oddHeader.center.text = doc.house.marking
     sheet.oddFooter.center.text = doc.house.marking
-    for cells in sheet.iter_rows():  # text from the records is never written as a formula
-        for cell in cells:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+    text_never_formulas(book)
     with atomic_path(Path(target)) as partial:
         book.save(partial)
     return Path(target)

@@ -30,7 +30,6 @@ from lscb_desktop.reports.style import FONT, FONT_BOLD, INK, register_fonts
 from lscb_desktop.services.agenda import AgendaRow
 from lscb_desktop.services.documents import AgendaDoc
 from lscb_desktop.services.files import atomic_path
-from lscb_desktop.services.privacy import private_temp_dir, write_private_bytes
 from lscb_desktop.services.progress import Progress
 
 #: Turns an office file (name, bytes) into PDF bytes, or None when it cannot.
@@ -49,11 +48,13 @@ def convert_with_libreoffice(name: str, content: bytes) -> bytes | None:
     program = libreoffice()
     if program is None:
         return None
-    # In the private temporary folder (removed at the next start if the program is killed), and
-    # LibreOffice is told to keep its own temporary files there too.
-    with tempfile.TemporaryDirectory(prefix="convert-", dir=private_temp_dir()) as folder:
+    # In the program's private temporary folder (``tempfile`` points there once the program
+    # has started; removed at the next start if it is killed), and LibreOffice is told to keep
+    # its own temporary files there too.
+    with tempfile.TemporaryDirectory(prefix="convert-") as folder:
         source = Path(folder) / Path(name).name
-        write_private_bytes(source, content)
+        source.touch(mode=0o600)
+        source.write_bytes(content)
         private = dict.fromkeys(("TMPDIR", "TMP", "TEMP"), folder)
         try:
             subprocess.run(
