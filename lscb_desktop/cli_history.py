@@ -21,7 +21,9 @@ from lscb_desktop.store import open_database
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-def add_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     history = commands.add_parser(
         "history",
         parents=[common],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import sqlite3
 
@@ -10,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lscb_desktop.cli import main
+from lscb_desktop.services.history import WITHHELD
 from lscb_desktop.services.people import person_input, save_person
 from lscb_desktop.store import open_database
 
@@ -156,6 +158,59 @@ def test_an_import_is_logged_like_any_other_change(capsys, sample_path, tmp_path
 
     code, out, _ = run(capsys, "--db", db, "history", "--record", f"person:{liz}")
     assert f"    Job title: {old} → Detective Inspector, Public Protection Unit" in out
+
+
+def test_what_could_identify_a_child_is_withheld_in_text_and_json(capsys, sample_path):
+    """A case review an older version saved with a child's name as its reference and "aged 3" in
+    its notes, then corrected: the log still holds both, and neither is printed."""
+    with sqlite3.connect(sample_path) as connection:
+        review = connection.execute("SELECT min(id) FROM case_review").fetchone()[0]
+        now = dt.datetime.now().replace(microsecond=0).isoformat(" ")
+        rows = [
+            ("insert", 9001, {"reference": [None, "Jayden Smith"], "notes": [None, "aged 3"]}),
+            ("delete", 9001, {"reference": ["Jayden Smith", None], "notes": ["aged 3", None]}),
+            (
+                "update",
+                review,
+                {
+                    "reference": ["Jayden Smith", "CSPR 2026-09"],
+                    "notes": ["aged 3", ""],
+                    "methodology": ["Rapid review", "Local review"],
+                },
+            ),
+        ]
+        connection.executemany(
+            "INSERT INTO change_log (at, os_user, operation, table_name, record_id, changes)"
+            " VALUES (?, 'olduser', ?, 'case_review', ?, ?)",
+            [(now, op, str(ident), json.dumps(changes)) for op, ident, changes in rows],
+        )
+    db = str(sample_path)
+    code, text, err = run(capsys, "--db", db, "history", "--limit", "3")
+    assert code == 0, err
+    assert f"    Reference: {WITHHELD} → CSPR 2026-09" in text
+    assert f"    Notes: {WITHHELD} → (blank)" in text
+    assert "    Methodology: Rapid review → Local review" in text  # a normal change still shows
+    assert f"deleted  Case review 9001 {WITHHELD}, deleted" in text
+    assert f"    Reference: {WITHHELD}" in text.split("deleted  Case review 9001")[1]
+
+    code, out, _ = run(capsys, "--db", db, "history", "--record", "case-review:9001", "--json")
+    assert code == 0
+    deleted, created = json.loads(out)
+    assert deleted["record"] == created["record"] == f"Case review 9001 {WITHHELD}, deleted"
+    assert {c["field"]: c["old"] for c in deleted["changes"]} == {
+        "reference": WITHHELD,
+        "notes": WITHHELD,
+    }
+    code, plain, _ = run(capsys, "--db", db, "history", "--limit", "3", "--json")
+    newest = json.loads(plain)[0]
+    assert {c["field"]: (c["old"], c["new_text"]) for c in newest["changes"]} == {
+        "reference": (WITHHELD, "CSPR 2026-09"),
+        "notes": (WITHHELD, "(blank)"),
+        "methodology": ("Rapid review", "Local review"),
+    }
+    for shown in (text, out, plain):
+        assert "Jayden" not in shown
+        assert "aged 3" not in shown
 
 
 def test_no_database_is_made_by_reading_history(capsys, tmp_path):

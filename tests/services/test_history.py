@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, text, update
 
-from lscb_desktop.models import Agency, ChangeLogEntry, Guest, Meeting, Membership, Person, Setting
+from lscb_desktop.models import (
+    Action,
+    Agency,
+    CaseReview,
+    ChangeLogEntry,
+    Guest,
+    Meeting,
+    Membership,
+    Person,
+    Setting,
+)
 from lscb_desktop.services.history import (
+    WITHHELD,
     HistoryError,
     RecordRef,
     parse_date,
@@ -193,3 +205,116 @@ def test_kinds_in_the_users_words():
     for bad in ("31/02/2026", "yesterday", "11/23/2026"):
         with pytest.raises(HistoryError, match="is not a date"):
             parse_date(bad)
+
+
+def log_what_an_older_version_kept(database: Database) -> tuple[int, int]:
+    """Change-log rows as an older version wrote them, before today's anonymity rules: a case
+    review saved with a child's name as its reference and "aged 3" in its notes, then corrected
+    (with its methodology changed too); another saved with a name, then deleted; and an action
+    taken off that deleted review. (case review id, action id)"""
+    now = dt.datetime.now().replace(microsecond=0)
+    with database.session() as session:
+        review = session.scalars(select(CaseReview).order_by(CaseReview.id)).first()
+        action = session.scalars(select(Action).order_by(Action.id)).first()
+        assert review is not None and action is not None
+
+        def row(operation: str, table: str, ident: int, changes: dict[str, list[object]]) -> None:
+            session.add(
+                ChangeLogEntry(
+                    at=now,
+                    os_user="olduser",
+                    operation=operation,
+                    table_name=table,
+                    record_id=str(ident),
+                    changes=json.dumps(changes),
+                )
+            )
+
+        row(
+            "insert",
+            "case_review",
+            9001,
+            {"reference": [None, "Jayden Smith"], "notes": [None, "aged 3"]},
+        )
+        row(
+            "delete",
+            "case_review",
+            9001,
+            {"reference": ["Jayden Smith", None], "notes": ["aged 3", None]},
+        )
+        row("update", "action", action.id, {"case_review_id": [9001, None]})
+        row(
+            "update",
+            "case_review",
+            review.id,
+            {
+                "reference": ["Jayden Smith", "CSPR 2026-09"],
+                "notes": ["aged 3", ""],
+                "methodology": ["Rapid review", "Local review"],
+            },
+        )
+        return review.id, action.id
+
+
+def test_what_could_identify_a_child_is_withheld_old_or_new(sample_db):
+    review, action = log_what_an_older_version_kept(sample_db)
+    [corrected, *_] = read_history(sample_db, [RecordRef("case_review", str(review))]).entries
+    changes = {c.label: (c.old, c.new, c.old_value, c.new_value) for c in corrected.changes}
+    assert changes["Reference"] == (WITHHELD, "CSPR 2026-09", WITHHELD, "CSPR 2026-09")
+    assert changes["Notes"] == (WITHHELD, "(blank)", WITHHELD, "")
+    # a change the rules do not refuse is shown as it was
+    assert changes["Methodology"] == ("Rapid review", "Local review") * 2
+
+    # the deleted review's name is not rebuilt from the log, nor is it named by the action
+    newest = read_history(sample_db, limit=4).entries
+    assert {e.record for e in newest if e.table == "case_review" and e.record_id == "9001"} == {
+        f"Case review 9001 {WITHHELD}, deleted"
+    }
+    [taken_off] = [e for e in newest if e.table == "action"]
+    assert taken_off.record.startswith(f"Action {action} (")
+    assert taken_off.changes[0].old == f"Case review 9001 {WITHHELD}, deleted"
+    everything = json.dumps([e.as_plain() for e in newest], ensure_ascii=False)
+    assert "Jayden" not in everything
+    assert "aged 3" not in everything
+
+    # a reference an older version saved and nobody corrected is withheld where it is named
+    with sample_db.session() as session:  # behind the ORM's back, as that version would have
+        session.execute(
+            text("UPDATE case_review SET reference = 'Jayden Smith' WHERE id = :i"), {"i": review}
+        )
+    entry = read_history(sample_db, [RecordRef("case_review", str(review))]).entries[0]
+    assert entry.record == f"Case review {review} {WITHHELD}"
+
+
+def test_newest_first_by_number_and_counted_only_when_some_are_left_out(sample_db):
+    """The log is read by its number (which follows time), never scanned whole for ``at``, which
+    has no index; the matches are counted only when the limit leaves some out."""
+    with sample_db.session() as session:  # as if the sample had been made in the summer
+        session.execute(update(ChangeLogEntry).values(at=dt.datetime(2026, 7, 1, 9, 30)))
+    mary = person_id(sample_db, "Mary Emson")
+    retitle(sample_db, mary, "Newer title")
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(sample_db.engine, "before_cursor_execute", seen)
+    try:
+        recent = read_history(sample_db, since=dt.date.today())
+        assert [e.changes[0].new for e in recent.entries] == ["Newer title"]
+        assert (recent.total, recent.left_out) == (1, 0)
+        assert not any("count(" in s for s, _ in statements)
+        with sample_db.engine.connect() as connection:
+            for statement, parameters in list(statements):
+                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                details = [str(step[-1]) for step in plan]
+                assert "SCAN change_log" not in details, (statement, details)
+        statements.clear()
+
+        newest = read_history(sample_db, limit=1)
+        assert newest.entries[0].changes[0].new == "Newer title"
+        assert newest.left_out == newest.total - 1 > 1000
+        assert sum("count(" in s for s, _ in statements) == 1
+        assert all("ORDER BY change_log.id DESC" in s for s, _ in statements if "ORDER BY" in s)
+    finally:
+        event.remove(sample_db.engine, "before_cursor_execute", seen)

@@ -4,14 +4,19 @@ each field from what to what."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from sqlalchemy import select
 
-from lscb_desktop.services.history import subject
+from lscb_desktop.models import CaseReview, ChangeLogEntry
+from lscb_desktop.services.history import WITHHELD, subject
 from lscb_desktop.services.people import person_input, save_person
 from lscb_desktop.ui.history_dialog import FIELD, FROM, TO, WHAT, HistoryDialog
 from lscb_desktop.ui.member_dialog import MemberDialog
+from lscb_desktop.ui.table_model import ROW_ROLE
 
 
 def select_member(panel, name: str) -> None:
@@ -167,6 +172,65 @@ def test_the_history_of_an_audit_opens_from_its_tab(window, answer, qtbot):
     assert dialog.windowTitle().startswith("History — Audit: ")
     assert shown(dialog)[0][0] == "Created"
     assert ("Created", "Title", "", dialog.subject.title.removeprefix("Audit: ")) in shown(dialog)
+
+
+def test_what_could_identify_a_child_is_not_in_the_dialog(window, qtbot, sample_db):
+    """A case review an older version saved with a child's name as its reference and "aged 3" in
+    its notes, then corrected, and one saved with a name and deleted: the log still holds them,
+    and nothing in the dialog's model shows them."""
+    now = dt.datetime.now().replace(microsecond=0)
+    with sample_db.session() as session:
+        review = session.scalars(select(CaseReview).order_by(CaseReview.id)).first()
+        assert review is not None
+        logged = [
+            ("insert", 9001, {"reference": [None, "Jayden Smith"], "notes": [None, "aged 3"]}),
+            ("delete", 9001, {"reference": ["Jayden Smith", None], "notes": ["aged 3", None]}),
+            (
+                "update",
+                review.id,
+                {
+                    "reference": ["Jayden Smith", "CSPR 2026-09"],
+                    "notes": ["aged 3", ""],
+                    "methodology": ["Rapid review", "Local review"],
+                },
+            ),
+        ]
+        for operation, ident, changes in logged:
+            session.add(
+                ChangeLogEntry(
+                    at=now,
+                    os_user="olduser",
+                    operation=operation,
+                    table_name="case_review",
+                    record_id=str(ident),
+                    changes=json.dumps(changes),
+                )
+            )
+        review_id = review.id
+    title = f"Case review {review_id}"
+    dialog = HistoryDialog(
+        sample_db, subject(title, ("case_review", review_id), ("case_review", 9001)), window
+    )
+    qtbot.addWidget(dialog)
+    rows = shown(dialog)
+    assert rows[0] == ("Changed", "Reference", WITHHELD, "CSPR 2026-09")
+    assert ("Changed", "Notes", WITHHELD, "(blank)") in rows
+    assert ("Changed", "Methodology", "Rapid review", "Local review") in rows
+    assert ("Deleted", "Reference", WITHHELD, "") in rows
+    model = dialog.model
+    everything = [
+        str(model.index(row, column).data(role))
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ROW_ROLE)
+    ]
+    everything += [json.dumps(row.entry.as_plain()) for row in dialog.rows()]
+    assert f"Case review 9001 {WITHHELD}, deleted" in everything
+    for text in everything:
+        assert "Jayden" not in text
+        assert "aged 3" not in text
+    qtbot.keyClicks(dialog.search, "Jayden")  # the search finds nothing either
+    assert dialog.proxy.rowCount() == 0
 
 
 def test_the_user_guide_explains_the_history():
