@@ -23,12 +23,12 @@ import re
 import secrets
 import shutil
 import stat
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lscb_desktop.config import program_dirs, temp_root
+from lscb_desktop.processes import process_running
 
 UMASK = 0o077
 FILE_MODE = 0o600
@@ -206,7 +206,7 @@ def remove_leftovers() -> list[Path]:
             continue
         pid = int(match[1])
         # Our own pid on a folder we did not make: an earlier program that had the same pid.
-        if pid != os.getpid() and _running(pid):
+        if pid != os.getpid() and process_running(pid):
             continue
         _remove_partials(entry / PARTIALS)
         shutil.rmtree(entry, ignore_errors=True)
@@ -235,26 +235,3 @@ def _ours(path: Path) -> bool:
     if not stat.S_ISREG(info.st_mode) or not path.name.startswith("."):
         return False
     return not POSIX or info.st_uid == os.getuid()
-
-
-def _running(pid: int) -> bool:
-    if sys.platform == "win32":
-        import ctypes  # noqa: PLC0415 - Windows only
-
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() == 5  # access denied: it exists
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from lscb_desktop.config import default_database_path
+from lscb_desktop.processes import process_running
 from lscb_desktop.store import changelog
 
 if TYPE_CHECKING:
@@ -326,17 +327,7 @@ def _host() -> str:
 
 
 def _process_running(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    if os.name != "posix":
-        return True  # no cheap, safe test here; the file is removed once it is a day old
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid != os.getpid() and process_running(pid)
 
 
 def remove_unfinished_creations(path: Path) -> None:

@@ -73,6 +73,8 @@ def import_workbook(
         with session.no_autoflush:
             total = len(handlers) + 1
             for done, data in enumerate(read_workbook(Path(path), problems, result.warnings), 1):
+                if data.oversized:
+                    raise ImportFailed(problems.items)
                 handlers[data.sheet.name](data)
                 if progress is not None:
                     progress(Progress(done, total, f"Read {data.sheet.name}"))

@@ -118,6 +118,8 @@ class Row:
 class SheetData:
     sheet: spec.Sheet
     rows: list[Row]
+    #: Past MAX_ROWS: the import stops here rather than spend minutes on a mistake.
+    oversized: bool = False
 
 
 def _headers(
@@ -191,9 +193,25 @@ _UNSAFE = (
 )
 
 
+def _too_many(sheet: spec.Sheet, number: int, problems: Problems) -> None:
+    problems.add(
+        sheet.name,
+        number,
+        "",
+        f"the sheet has more than {MAX_ROWS:,} rows of data, more than an import takes; "
+        "split it into several workbooks",
+    )
+
+
 def _read_sheet(sheet: spec.Sheet, ws: Any, problems: Problems, warnings_: list[str]) -> SheetData:
     rows: list[Row] = []
     number = 1
+    # The size the sheet declares (its used range) is read without reading the rows, so an
+    # oversized sheet is refused at once; one that declares none, or too few, is counted.
+    declared = getattr(ws, "max_row", None)
+    if isinstance(declared, int) and declared > MAX_ROWS + 1:
+        _too_many(sheet, MAX_ROWS + 2, problems)
+        return SheetData(sheet, [], oversized=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -206,14 +224,8 @@ def _read_sheet(sheet: spec.Sheet, ws: Any, problems: Problems, warnings_: list[
                 if row is None:
                     continue
                 if len(rows) >= MAX_ROWS:
-                    problems.add(
-                        sheet.name,
-                        number,
-                        "",
-                        f"the sheet has more than {MAX_ROWS:,} rows of data, more than an "
-                        "import takes; split it into several workbooks",
-                    )
-                    break
+                    _too_many(sheet, number, problems)
+                    return SheetData(sheet, [], oversized=True)
                 rows.append(row)
     except Exception as exc:  # a damaged sheet is reported where reading stopped
         if _unsafe(exc):

@@ -239,3 +239,34 @@ def test_a_sheet_past_the_size_limit_is_refused(empty_db, tmp_path, monkeypatch)
 
 def test_the_size_limit_is_two_hundred_thousand_rows():
     assert reader.MAX_ROWS == 200_000
+
+
+def test_an_oversized_sheet_is_refused_before_its_rows_are_read(empty_db, tmp_path, monkeypatch):
+    """A sheet of 300,000 rows used to take minutes before it was refused."""
+    monkeypatch.setattr(reader, "MAX_ROWS", 5)
+    path = make_book(
+        tmp_path / "big.xlsx", {"People": [["Name"], *([f"Person {n}"] for n in range(7))]}
+    )
+
+    def no_row_reading(*_args, **_kwargs):
+        raise AssertionError("rows were read")
+
+    monkeypatch.setattr(reader, "_row", no_row_reading)
+    assert refused(empty_db, path) == [
+        "People, row 7: the sheet has more than 5 rows of data, more than an import takes; "
+        "split it into several workbooks"
+    ]
+
+
+def test_a_sheet_that_declares_no_size_is_counted(empty_db, tmp_path, monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    monkeypatch.setattr(reader, "MAX_ROWS", 5)
+    monkeypatch.setattr(ReadOnlyWorksheet, "max_row", property(lambda _self: None))
+    path = make_book(
+        tmp_path / "big.xlsx", {"People": [["Name"], *([f"Person {n}"] for n in range(7))]}
+    )
+    assert refused(empty_db, path) == [
+        "People, row 7: the sheet has more than 5 rows of data, more than an import takes; "
+        "split it into several workbooks"
+    ]
