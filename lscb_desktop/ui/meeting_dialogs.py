@@ -7,17 +7,20 @@ import datetime as dt
 
 from PySide6.QtCore import QDateTime, QTime
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -109,11 +112,28 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.saved_id: int | None = None
+        # The fields scroll when the form is taller than the screen (a laptop's 768 pixels,
+        # once messages appear under fields); the message and the buttons always show.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(self.form_layout)
+        body_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form_layout)
-        layout.addStretch(1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+
+    def fit_to_screen(self, width: int, height: int) -> None:
+        """Resize to ``width`` x ``height``, but never taller than the screen leaves room for."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            height = min(height, screen.availableGeometry().height() - 60)
+        self.resize(width, height)
 
     def save_record(self) -> int | None:
         raise NotImplementedError

@@ -212,7 +212,7 @@ class CaseReviewDialog(FormDialog):
             self.dates[column] = field
             self.form.add(column, labels[column], field, layout=steps_layout)
         self.form_layout.addRow(steps)
-        self.resize(620, 820)
+        self.fit_to_screen(620, 820)
 
     def value(self) -> CaseReviewInput:
         return CaseReviewInput(

@@ -225,3 +225,25 @@ def test_a_planned_year_with_a_date_out_of_range_is_refused(qtbot, sample_db, mo
     assert dialog.message.text() == (
         "Meeting 1: “04/05/19 10:00” is not a date from 1990 to 2100: check the year."
     )
+
+
+def test_the_case_review_form_fits_the_screen_with_its_messages_and_keeps_save_in_view(
+    window, answer, qtbot
+):
+    """On a 1366 x 768 laptop the form with its messages once pushed Save below the screen."""
+    window.tabs.setCurrentWidget(window.reviews_tab)
+    seen = {}
+
+    def user(dialog: CaseReviewDialog):
+        qtbot.keyClicks(dialog.reference, "Jayden Smith")
+        dialog.notes.setPlainText("Child aged 3, DOB 01/02/2023, of 12 High Street.")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        screen = dialog.screen().availableGeometry()
+        button = dialog.save_button.mapTo(dialog, dialog.save_button.rect().bottomLeft())
+        seen["fits"] = dialog.frameGeometry().height() <= screen.height()
+        seen["save in view"] = 0 <= button.y() <= dialog.height()
+        seen["messages"] = bool(dialog.form.message("reference") and dialog.form.message("notes"))
+
+    answer(CaseReviewDialog, user)
+    window.reviews_tab.new_record()
+    assert seen == {"fits": True, "save in view": True, "messages": True}
