@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from lscb_desktop.cli_safety import open_checked
 from lscb_desktop.services.history import (
     DEFAULT_LIMIT,
     KINDS,
@@ -16,7 +17,6 @@ from lscb_desktop.services.history import (
     parse_record,
     read_history,
 )
-from lscb_desktop.store import open_database
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -61,7 +61,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     except HistoryError as exc:
         print(f"lscb-desktop history: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    database = open_database(args.db, create=False)  # reading never makes a database
+    # Reading never makes a database; a damaged one is refused, as by every other command.
+    database = open_checked(args.db, create=False)
     try:
         history = read_history(database, records, since, limit)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import logging
 import os
 import socket
 import sqlite3
@@ -54,12 +55,15 @@ def is_damage(error: BaseException | None) -> bool:
 
 
 def damaged(name: str, detail: object = "") -> DamagedDatabase:
-    """The user's words for a damaged database, and what to do about it."""
-    why = f" ({detail})" if str(detail) else ""
+    """The user's words for a damaged database, and what to do about it; SQLite's own account
+    of the damage (page numbers, error codes) goes to the log, not in front of the user."""
+    if str(detail):
+        logging.getLogger(__name__).error("Database %s is damaged: %s", name, detail)
     return DamagedDatabase(
-        f"The database {name} is damaged{why}; restore the last good backup with "
-        "`lscb-desktop restore BACKUP` (`lscb-desktop backups` lists them) or "
-        "File > Restore from backup…"
+        f"The database {name} is damaged: part of it cannot be read. Restore the last good "
+        "backup: File > Restore from backup… in the window, or lscb-desktop restore BACKUP on "
+        "the command line (lscb-desktop backups lists them); lscb-desktop check says what is "
+        "damaged."
     )
 
 
