@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -129,6 +131,7 @@ def _with_database(args: argparse.Namespace, create: bool = False) -> Database:
 def cmd_import(args: argparse.Namespace) -> int:
     from lscb_desktop.services.workbook import ImportFailed, import_workbook  # noqa: PLC0415
 
+    created = _new_database_file(args.db)
     database = _with_database(args, create=True)
     try:
         result = import_workbook(database, args.path)
@@ -136,6 +139,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{args.path.name}: {failed}.", file=sys.stderr)
         for problem in failed.problems:
             print(f"  {problem}", file=sys.stderr)
+        database.dispose()
+        if created is not None:  # a refused import into a new file leaves no empty database
+            for extra in ("", "-wal", "-shm"):
+                Path(f"{created}{extra}").unlink(missing_ok=True)
         return EXIT_FAILED
     finally:
         database.dispose()
@@ -143,6 +150,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
     return EXIT_OK
+
+
+def _new_database_file(target: str | None) -> Path | None:
+    """The file a command is about to create, or None when it exists or is not a file."""
+    from lscb_desktop.store.database import database_url  # noqa: PLC0415
+
+    url = database_url(target)
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() else path
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -247,6 +265,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except (DatabaseError, OutputError) as exc:
         print(f"lscb-desktop: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:  # the output piped into `head` or the like, which stopped reading
+        with contextlib.suppress(OSError, ValueError):  # Python's own advice: no error at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:  # a backups folder that cannot be written, a file locked on Windows
+        where = f" ({exc.filename})" if exc.filename else ""
+        doing = args.command or "start"
+        print(f"lscb-desktop: cannot {doing}: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED

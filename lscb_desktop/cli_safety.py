@@ -171,7 +171,8 @@ def cmd_backups(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Backups of {path}")
     print(f"kept in {store.backup_folder(path)} (the newest of each of the last 7 days, 4 weeks")
-    print("and 12 months; copies taken before an upgrade are kept beside the database):")
+    print("and 12 months; the copies taken before a restore, `demo --force` or an upgrade are")
+    print("never deleted, and those taken before an upgrade are kept beside the database):")
     if not rows:
         print("(none yet: one is taken automatically the first time each day the database is")
         print("opened for writing)")

@@ -4,30 +4,25 @@ and its backups: the daily one, the listing, restore."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from lscb_desktop.cli import main
-from lscb_desktop.store.backups import backup_folder, list_backups
+from lscb_desktop.store import backups
+from lscb_desktop.store.backups import backup_folder, list_backups, take_backup
+from tests.store.test_backups import corrupt
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def corrupt(path: Path) -> None:
-    size = path.stat().st_size
-    with path.open("r+b") as file:
-        file.seek(size // 2)
-        file.write(os.urandom(4096))
 
 
 @pytest.fixture
@@ -45,6 +40,7 @@ def damaged_path(sample_path: Path, tmp_path: Path) -> Path:
         ["list", "people"],
         ["export", "workbook", "OUT.xlsx"],
         ["backup", "OUT.sqlite"],
+        ["history"],
     ],
 )
 def test_a_damaged_database_stops_every_command_with_plain_words(
@@ -110,10 +106,8 @@ def test_restore_brings_the_records_back_and_keeps_the_state_before(capsys, samp
         )[0]
         == 0
     )
-    from lscb_desktop.store.backups import take_backup
-
     take_backup(sample_path)
-    with sqlite3.connect(sample_path) as connection:
+    with closing(sqlite3.connect(sample_path)) as connection:
         connection.execute("DELETE FROM guest")
         connection.execute("DELETE FROM attendance")
     code, out, err = run(capsys, "restore", "1", "--db", str(sample_path))
@@ -121,7 +115,7 @@ def test_restore_brings_the_records_back_and_keeps_the_state_before(capsys, samp
     assert "Restored sample.sqlite from the backup taken 23/11/2026" in out
     assert "65 people, 79 meetings, 963 attendance" in out
     assert "is kept in" in out
-    with sqlite3.connect(sample_path) as connection:
+    with closing(sqlite3.connect(sample_path)) as connection:
         assert connection.execute("SELECT count(*) FROM attendance").fetchone() == (963,)
     kinds = [b.note for b in list_backups(sample_path)]
     assert "before-restore" in kinds
@@ -143,3 +137,75 @@ def test_demo_force_keeps_the_database_it_replaces(capsys, sample_path):
     assert "is kept in" in err
     [kept] = list_backups(sample_path)
     assert kept.note == "before-demo"
+
+
+@pytest.mark.parametrize(
+    ("command", "failing"),
+    [(["restore", "1"], "restore_backup"), (["backups"], "list_backups")],
+)
+def test_a_file_that_cannot_be_written_or_read_is_named_in_plain_words(
+    capsys, sample_path, monkeypatch, command, failing
+):
+    take_backup(sample_path)
+    folder = backup_folder(sample_path)
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(backups, failing, fail)
+    code, out, err = run(capsys, *command, "--db", str(sample_path))
+    assert code == 1
+    assert err == f"lscb-desktop: cannot {command[0]}: Permission denied ({folder})\n"
+    assert "Traceback" not in out + err
+
+
+def test_restore_is_refused_while_the_window_has_the_database_open(
+    capsys, sample_db, sample_path, monkeypatch
+):
+    monkeypatch.setattr(backups, "LOCK_TIMEOUT", 0)
+    take_backup(sample_path)
+    code, _, err = run(capsys, "restore", "1", "--db", str(sample_path))
+    assert code == 1
+    assert "open in another window or program; close it there first. Nothing was restored." in err
+
+
+def test_damage_is_told_in_plain_words_without_sqlite_jargon(capsys, damaged_path):
+    code, out, err = run(capsys, "--db", str(damaged_path), "list", "people")
+    assert code == 1
+    assert "part of it cannot be read" in err
+    for jargon in ("btree", "error code", "malformed", "Page "):
+        assert jargon not in out + err
+
+
+def test_a_refused_import_into_a_new_file_leaves_no_empty_database(capsys, tmp_path):
+    folder = tmp_path / "office"
+    folder.mkdir()
+    workbook = folder / "notes.xlsx"
+    workbook.write_text("not a workbook")
+    target = folder / "new.sqlite"
+    code, _out, err = run(capsys, "--db", str(target), "import", "workbook", str(workbook))
+    assert code == 1
+    assert "nothing was imported" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.xlsx"]
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(sample_path, tmp_path):
+    """`lscb-desktop history | head -1`: no "Broken pipe" message, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LSCB_DESKTOP_HOME": str(tmp_path / "home")}
+    program = subprocess.Popen(
+        [sys.executable, "-m", "lscb_desktop", "--db", str(sample_path), "history", "--limit", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert program.stdout is not None and program.stderr is not None
+    program.stdout.readline()
+    program.stdout.close()  # as `head -1` does once it has its line
+    err = program.stderr.read().decode()
+    assert program.wait() == 0
+    assert "Broken pipe" not in err
+    assert "Traceback" not in err

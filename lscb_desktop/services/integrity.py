@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import Attendance, Base, Document, Meeting, Membership, Person
 from lscb_desktop.store import Database, DatabaseError
-from lscb_desktop.store.backups import check_file, parse_name
+from lscb_desktop.store.backups import check_file, last_replaced, parse_name
 from lscb_desktop.store.database import SCHEMA_HEAD
 
 RESTORE_HINT = (
@@ -342,11 +343,16 @@ def newest_upgrade_copy(path: Path) -> tuple[Path, dt.datetime] | None:
 def upgrade_losses(path: Path) -> list[str]:
     """Records and links that the database has fewer of than the newest pre-upgrade copy beside
     it, beyond what the change log explains (deletions, links cleared, and what a logged delete
-    of a parent record cascades to)."""
+    of a parent record cascades to). Only while that copy is newer than the last time the
+    database was replaced wholesale (a restore, ``demo --force``): the records of a backup or of
+    the sample are not the upgrade's to lose."""
     found = newest_upgrade_copy(path)
     if found is None:
         return []
     copy, taken = found
+    replaced = last_replaced(path)
+    if replaced is not None and replaced >= taken:
+        return []
     try:
         with closing(sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)) as old:
             before = count_records(old)
@@ -398,8 +404,11 @@ def _guarded(report: CheckReport, what: str, check: Callable[[], None]) -> None:
         if missing:
             reason = f"the {missing[1]} {missing[2]} is missing"
         report.problems.append(f"{what} could not be checked: {reason}")
-    except (LookupError, TypeError, ValueError, AttributeError) as exc:  # records past repair
-        report.problems.append(f"{what} could not be checked: {exc}")
+    except (LookupError, TypeError, ValueError, AttributeError):  # records past repair
+        logging.getLogger(__name__).exception("%s could not be checked", what)
+        report.problems.append(
+            f"{what} could not be checked: some records hold values this version cannot read"
+        )
 
 
 def check_database(database: Database) -> CheckReport:

@@ -1,11 +1,15 @@
 """Backups of a database file: where they go, the daily one, rotation, listing and restore.
 
-Backups of ``FOLDER/NAME.sqlite`` are kept in ``FOLDER/backups/NAME/`` (for the database in the
-user's data folder that is ``<data>/backups/lscb/``), each named ``NAME-YYYYMMDD-HHMMSS.sqlite``
-(and ``…-before-restore.sqlite`` for the copy taken before a restore). The copies taken before an
-upgrade stay beside the database (``NAME.before-upgrade-*.sqlite``) and are listed with them, but
-never rotated away. Every backup is made with SQLite's backup API and checked
-(``PRAGMA integrity_check``) before it is given its name. No Qt here.
+Backups of ``FOLDER/NAME.sqlite`` are kept in ``FOLDER/backups/NAME.sqlite/`` (the whole file
+name, so that ``lscb.sqlite`` and ``lscb.db`` in one folder never share one; for the database in
+the user's data folder that is ``<data>/backups/lscb.sqlite/``), each named
+``NAME-YYYYMMDD-HHMMSS.sqlite`` (and ``…-before-restore.sqlite``, ``…-before-demo.sqlite`` for the
+copies taken before a restore or ``demo --force``). Only the plain daily backups are rotated; the
+copies taken before a restore, ``demo --force`` or an upgrade (those stay beside the database,
+``NAME.before-upgrade-*.sqlite``) are listed with them but never deleted for the user. Every backup
+is made with SQLite's backup API and checked (``PRAGMA integrity_check``) before it is given its
+name. The folders of an earlier development build (``backups/NAME/``, named after the stem) are
+not read. No Qt here.
 """
 
 from __future__ import annotations
@@ -34,7 +38,24 @@ _NAME = re.compile(r"^(?P<stem>.+?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<note>[a-z0-9-]
 _UPGRADE = re.compile(r"^(?P<stem>.+)\.before-upgrade-(?P<stamp>\d{8}-\d{6})\.sqlite$")
 
 #: What each kind of backup is called when listed.
-NOTES = {"": "", "before-restore": "before a restore", "before-upgrade": "before an upgrade"}
+NOTES = {
+    "": "",
+    "before-restore": "before a restore",
+    "before-demo": "before the sample replaced it",
+    "before-upgrade": "before an upgrade",
+}
+
+#: The copies taken just before a database was replaced wholesale (by a restore or the sample).
+REPLACED = ("before-restore", "before-demo")
+
+#: Why a restore is refused while another connection has the database open.
+OPEN_ELSEWHERE = (
+    "LSCB Desktop has this database open in another window or program; close it there first. "
+    "Nothing was restored."
+)
+
+#: How long (seconds) a restore waits for another program's statement to finish.
+LOCK_TIMEOUT = 1.0
 
 #: The records counted when a backup is listed: (table, what to call them).
 COUNTED = (("person", "people"), ("meeting", "meetings"), ("attendance", "attendance"))
@@ -54,8 +75,8 @@ def shown(when: dt.datetime) -> str:
 
 
 def backup_folder(database_path: Path) -> Path:
-    """Where the backups of a database file are kept: ``backups/<stem>/`` beside it."""
-    return database_path.parent / FOLDER / database_path.stem
+    """Where the backups of a database file are kept: ``backups/<file name>/`` beside it."""
+    return database_path.parent / FOLDER / database_path.name
 
 
 @dataclass(frozen=True)
@@ -100,9 +121,30 @@ def list_backups(database_path: Path) -> list[Backup]:
     candidates += database_path.parent.glob(f"{glob_escape(database_path.stem)}.before-upgrade-*")
     for path in candidates:
         backup = parse_name(path)
-        if backup is not None and path.is_file():
+        if backup is not None and _stem_of(path) == database_path.stem and path.is_file():
             found.append(backup)
     return sorted(found, key=lambda b: (b.taken, b.path.name), reverse=True)
+
+
+def _stem_of(path: Path) -> str | None:
+    """The stem of the database a backup's name says it is of."""
+    found = _UPGRADE.match(path.name) or _NAME.match(path.name)
+    return found["stem"] if found else None
+
+
+def last_replaced(database_path: Path) -> dt.datetime | None:
+    """When the database was last replaced wholesale (a restore, ``demo --force``), as told by
+    the copy taken just before: a before-restore or before-demo backup, or a damaged file set
+    aside. None when it never was."""
+    times = [b.taken for b in list_backups(database_path) if b.note in REPLACED]
+    pattern = f"{glob_escape(database_path.stem)}.damaged-*.sqlite"
+    for path in database_path.parent.glob(pattern):
+        stamp = path.name.removeprefix(f"{database_path.stem}.damaged-").removesuffix(".sqlite")
+        try:
+            times.append(dt.datetime.strptime(stamp, _STAMP))
+        except ValueError:
+            continue
+    return max(times, default=None)
 
 
 def glob_escape(text: str) -> str:
@@ -181,10 +223,20 @@ def _known_schema(revision: str) -> bool:
 
 
 def _private_folder(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        for part in (folder.parent, folder):
-            part.chmod(0o700)
+    """Makes the folder and any missing parents, readable by the user alone (POSIX); a folder
+    that already exists is the user's and keeps its permissions."""
+    missing = []
+    part = folder
+    while not part.exists():
+        missing.append(part)
+        part = part.parent
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:  # made meanwhile by another program: not ours to change
+            continue
+        if os.name == "posix":
+            part.chmod(0o700)  # whatever the umask
 
 
 def take_backup(database_path: Path, note: str = "", when: dt.datetime | None = None) -> Backup:
@@ -253,9 +305,9 @@ def to_keep(
 
 
 def rotate(database_path: Path) -> list[Path]:
-    """Deletes the backups the rotation does not keep; returns what was deleted. The copies
-    taken before an upgrade are not rotated."""
-    rotated = [b for b in list_backups(database_path) if b.note != "before-upgrade"]
+    """Deletes the daily backups the rotation does not keep; returns what was deleted. The
+    copies taken before a restore, ``demo --force`` or an upgrade are never rotated."""
+    rotated = [b for b in list_backups(database_path) if b.note == ""]
     keep = to_keep(b.taken for b in rotated)
     removed = []
     for backup in rotated:
@@ -321,55 +373,95 @@ def set_aside(database_path: Path, when: dt.datetime | None = None) -> Path:
     return target
 
 
-def _checkpoint(database_path: Path) -> None:
-    """Writes the current file's WAL into it; refuses when another program has it open."""
+def _lock_out_others(database_path: Path) -> sqlite3.Connection | None:
+    """A connection of our own that has taken the database out of WAL and holds it exclusively,
+    so that no other program is writing to it while it is replaced; None for a damaged file
+    (nobody can be working in it). Raises :class:`DatabaseError` when another connection has
+    the database open: SQLite leaves WAL only when no other connection is open, even an idle
+    one, and an exclusive lock outside WAL keeps every other reader and writer out. (A file
+    another program keeps in rollback mode, idle, is not seen: LSCB Desktop always uses WAL.)"""
+    connection = sqlite3.connect(database_path, timeout=LOCK_TIMEOUT, isolation_level=None)
     try:
-        with closing(sqlite3.connect(database_path, timeout=1)) as connection:
-            busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        mode = str(connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]).lower()
+        if mode != "delete":
+            raise DatabaseError(OPEN_ELSEWHERE)
+        connection.execute("BEGIN EXCLUSIVE")
+        # Opened (and put back in WAL) by another program between the two statements?
+        mode = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if mode != "delete":
+            raise DatabaseError(OPEN_ELSEWHERE)
     except sqlite3.Error as exc:
+        connection.close()
         if is_damage(exc):
-            return
-        raise DatabaseError(f"{database_path.name} cannot be restored over: {exc}.") from exc
-    if busy:
+            return None
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise DatabaseError(OPEN_ELSEWHERE) from exc
         raise DatabaseError(
-            f"{database_path.name} is open in another window or program; close it and try "
-            "again. Nothing was changed."
-        )
+            f"{database_path.name} cannot be restored over: SQLite could not lock it. "
+            "Nothing was restored."
+        ) from exc
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
-def restore_backup(database_path: Path, backup_path: Path) -> Restored:
+def restore_backup(
+    database_path: Path, backup_path: Path, contents: Contents | None = None
+) -> Restored:
     """Puts a backup in the place of the database file, all or nothing.
 
-    The backup is checked first (sound, of this program, not of a newer version); then the
-    current state is backed up (a damaged file is copied aside instead); the backup is copied to
-    a temporary name beside the database, checked again and renamed over it. The old file's
-    -wal and -shm are removed before the rename, so SQLite never replays them onto the restored
-    file. The caller must have closed its own connections to the database.
+    The backup is checked first (sound, of this program, not of a newer version), unless the
+    caller passes the ``contents`` it has just read with :func:`read_contents`. Then the current
+    state is backed up (a damaged file is copied aside instead) and the database is locked
+    against every other connection (a restore is refused while another window or program has
+    it open, even idle: its later saves would go to the replaced file and be lost). The backup
+    is copied to a temporary name beside the database, checked, and renamed over it while the
+    lock is held; the old file's -wal and -shm are gone by then (the lock takes the file out of
+    WAL), so SQLite never replays them onto the restored file, which ``open_database`` puts back
+    in WAL. The caller must have closed its own connections to the database.
     """
     backup = backup_at(backup_path)
-    contents = read_contents(backup_path)
+    if contents is None:
+        contents = read_contents(backup_path)
     if contents.problem:
         raise DatabaseError(
             f"{backup_path.name} cannot be restored: {contents.problem}. Nothing was changed."
         )
     previous: Path | None = None
     damaged_before = False
+    lock: sqlite3.Connection | None = None
     if database_path.exists():
         if database_path.resolve() == backup_path.resolve():
             raise DatabaseError("That is the database itself, not a backup of it.")
+        lock = _lock_out_others(database_path)  # refuses before anything is written
+        if lock is not None:
+            lock.close()  # the copy below must read the file; locked again just after
         try:
             previous = take_backup(database_path, "before-restore").path
         except DamagedDatabase:
             previous, damaged_before = set_aside(database_path), True
-        _checkpoint(database_path)
+        lock = _lock_out_others(database_path)
     partial = database_path.with_name(f".{database_path.name}.restoring-{os.getpid()}")
     try:
         backup_file(backup_path, partial)
         for extra in ("-wal", "-shm", "-journal"):
             Path(f"{database_path}{extra}").unlink(missing_ok=True)
-        partial.replace(database_path)
+        if lock is not None and os.name != "posix":
+            # Windows renames over no open file, ours included; another program's handle makes
+            # the rename fail instead, with nothing changed.
+            lock.close()
+            lock = None
+        try:
+            partial.replace(database_path)
+        except PermissionError as exc:
+            if os.name == "posix":
+                raise
+            raise DatabaseError(OPEN_ELSEWHERE) from exc
         _sync_folder(database_path.parent)
     finally:
+        if lock is not None:
+            lock.close()  # its lock was on the file replaced
         partial.unlink(missing_ok=True)
     return Restored(backup, contents, previous, damaged_before)
 

@@ -136,13 +136,20 @@ def _describe(backup: Backup, contents: Contents) -> str:
 
 
 def confirm_and_restore(
-    parent: QWidget | None, database: Database, backup_path: Path, preface: str = ""
+    parent: QWidget | None,
+    database: Database,
+    backup_path: Path,
+    preface: str = "",
+    contents: Contents | None = None,
 ) -> Restored | None:
-    """Checks the backup, asks, closes the database's connections and restores the backup in
-    its place (the current state is backed up first). None when nothing was done."""
+    """Checks the backup (unless ``contents`` says what a check just found), asks, closes the
+    database's connections and restores the backup in its place (the current state is backed
+    up first). None when nothing was done; the database is then still usable (its engine
+    opens new connections as they are needed)."""
     path = database.path
     assert path is not None
-    contents = read_contents(backup_path)
+    if contents is None:
+        contents = read_contents(backup_path)
     if contents.problem:
         QMessageBox.warning(
             parent, TITLE, f"{backup_path.name} cannot be restored: {contents.problem}."
@@ -158,12 +165,13 @@ def confirm_and_restore(
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
+    checked = contents
     database.dispose()  # no connection of ours may hold the file while it is replaced
     outcome = run_with_progress(
-        parent, TITLE, lambda _report: restore_backup(path, backup_path), "Restoring…"
+        parent, TITLE, lambda _report: restore_backup(path, backup_path, checked), "Restoring…"
     )
     if outcome.error is not None or outcome.result is None:
-        QMessageBox.warning(parent, TITLE, f"The backup was not restored: {outcome.error}")
+        QMessageBox.warning(parent, TITLE, _not_restored(outcome.error))
         return None
     restored = outcome.result
     kept = ""
@@ -174,6 +182,18 @@ def confirm_and_restore(
         parent, TITLE, f"Restored {path.name} from {_describe(backup, contents)}.{kept}"
     )
     return restored
+
+
+def _not_restored(error: BaseException | None) -> str:
+    """The user's words for a restore that failed; the details go to the log."""
+    if error is not None:
+        log.error("The backup was not restored", exc_info=error)
+    if isinstance(error, DatabaseError):  # written for the user
+        return str(error)
+    return (
+        "The backup was not restored: the database file or its folder could not be written. "
+        "Nothing was restored; the details are in the log."
+    )
 
 
 def offer_last_good_backup(parent: QWidget | None, database: Database, why: str) -> bool:
@@ -189,13 +209,9 @@ def offer_last_good_backup(parent: QWidget | None, database: Database, why: str)
             "Keep the file and ask your IT service to recover what they can.",
         )
         return False
-    backup, _contents = found
-    return (
-        confirm_and_restore(
-            parent, database, backup.path, f"{why}\n\nThe last good backup is {backup.path.name}. "
-        )
-        is not None
-    )
+    backup, contents = found
+    preface = f"{why}\n\nThe last good backup is {backup.path.name}. "
+    return confirm_and_restore(parent, database, backup.path, preface, contents) is not None
 
 
 def backup_on_open(parent: QWidget | None, database: Database) -> Database:

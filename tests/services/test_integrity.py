@@ -10,8 +10,9 @@ import sqlite3
 from sqlalchemy import select
 
 from lscb_desktop.models import Action
-from lscb_desktop.services.integrity import check_database, upgrade_losses
+from lscb_desktop.services.integrity import CheckReport, _guarded, check_database, upgrade_losses
 from lscb_desktop.store import open_database
+from lscb_desktop.store.backups import take_backup
 
 
 def test_the_sample_is_sound(sample_db):
@@ -127,3 +128,35 @@ def test_a_broken_foreign_key_is_named(sample_path):
     finally:
         database.dispose()
     assert "attendance record 1 refers to a missing person (table attendance)" in report.summary()
+
+
+def test_a_restore_after_the_upgrade_is_not_taken_for_an_upgrade_loss(sample_path):
+    """Restoring an older backup (or ``demo --force``) after an upgrade replaces the records
+    wholesale: fewer of them then is not the upgrade's doing."""
+    stamp = _upgrade_copy(sample_path)
+    take_backup(sample_path, "before-restore", when=stamp + dt.timedelta(minutes=5))
+    with sqlite3.connect(sample_path) as connection:  # the older backup had no guests
+        connection.execute("DELETE FROM guest")
+    assert upgrade_losses(sample_path) == []
+
+
+def test_a_restore_before_the_upgrade_does_not_hide_its_losses(sample_path):
+    stamp = _upgrade_copy(sample_path)
+    take_backup(sample_path, "before-demo", when=stamp - dt.timedelta(days=1))
+    with sqlite3.connect(sample_path) as connection:
+        connection.execute("DELETE FROM guest")
+    assert any("guests" in loss for loss in upgrade_losses(sample_path))
+
+
+def test_a_check_that_fails_on_odd_records_says_so_in_plain_words(caplog):
+    report = CheckReport()
+
+    def odd_records() -> None:
+        raise KeyError("agenda_item_id")
+
+    _guarded(report, "Links between records", odd_records)
+    assert report.problems == [
+        "Links between records could not be checked: some records hold values this version "
+        "cannot read"
+    ]
+    assert "agenda_item_id" in caplog.text  # the details go to the log

@@ -4,14 +4,16 @@ of the last good backup when the database opened is damaged."""
 from __future__ import annotations
 
 import datetime as dt
-import os
+import logging
 from pathlib import Path
 
-from lscb_desktop.store import open_database
-from lscb_desktop.store.backups import list_backups, take_backup
+from lscb_desktop.store import backups, open_database
+from lscb_desktop.store.backups import OPEN_ELSEWHERE, list_backups, take_backup
+from lscb_desktop.ui import restore_dialog
 from lscb_desktop.ui.app import create_app
 from lscb_desktop.ui.main_window import MainWindow
 from lscb_desktop.ui.restore_dialog import RestoreDialog
+from tests.store.test_backups import corrupt
 
 
 def attendance(database) -> int:
@@ -22,7 +24,7 @@ def attendance(database) -> int:
 def test_opening_the_window_takes_the_days_backup(window):
     [backup] = list_backups(window.database.path)
     assert backup.taken.date() == dt.date(2026, 11, 23)
-    assert backup.path.parent == window.database.path.parent / "backups" / "sample"
+    assert backup.path.parent == window.database.path.parent / "backups" / "sample.sqlite"
 
 
 def test_restore_from_backup_lists_the_backups_and_restores_one(window, answer, message_boxes):
@@ -69,13 +71,18 @@ def test_cancelling_the_restore_changes_nothing(window, answer, message_boxes):
 
 
 def test_opening_a_damaged_database_offers_the_last_good_backup(
-    qtbot, sample_path: Path, message_boxes
+    qtbot, sample_path: Path, message_boxes, monkeypatch
 ):
-    take_backup(sample_path, when=dt.datetime(2026, 11, 22, 17, 30))
-    size = sample_path.stat().st_size
-    with sample_path.open("r+b") as file:
-        file.seek(size // 2)
-        file.write(os.urandom(4096))
+    good = take_backup(sample_path, when=dt.datetime(2026, 11, 22, 17, 30))
+    corrupt(sample_path)
+    checked: list[Path] = []
+    real_check = backups.check_file
+
+    def check_file_counted(path: Path, pragma: str = "quick_check") -> list[str]:
+        checked.append(path)
+        return real_check(path, pragma)
+
+    monkeypatch.setattr(backups, "check_file", check_file_counted)
     create_app()
     database = open_database(sample_path)
     win = MainWindow(database)
@@ -87,4 +94,51 @@ def test_opening_a_damaged_database_offers_the_last_good_backup(
     assert attendance(win.database) == 963
     kept = list(sample_path.parent.glob("sample.damaged-*.sqlite"))
     assert len(kept) == 1
+    assert checked.count(good.path) == 1  # checked once, when it was found, not again
     win.database.dispose()
+
+
+def choose_the_newest(dialog):
+    dialog.table.selectRow(0)
+    dialog.accept()
+
+
+def test_the_window_refuses_to_restore_while_another_window_has_the_database_open(
+    window, answer, message_boxes, monkeypatch
+):
+    monkeypatch.setattr(backups, "LOCK_TIMEOUT", 0)
+    before = window.database
+    other = open_database(before.path)  # a second window on the same file
+    try:
+        answer(RestoreDialog, choose_the_newest)
+        window.restore_action.trigger()
+        warning = next(text for kind, text in message_boxes if kind == "warning")
+        assert warning == OPEN_ELSEWHERE
+        assert window.database is before
+        with before.engine.begin() as connection:  # the window still works after the refusal
+            connection.exec_driver_sql("DELETE FROM attendance WHERE id = 1")
+        assert attendance(other) == 962  # one file: the saves of both windows are in it
+    finally:
+        other.dispose()
+    assert [b.note for b in list_backups(before.path)] == [""]
+
+
+def test_a_failed_restore_says_so_in_words_and_logs_the_details(
+    window, answer, message_boxes, monkeypatch, caplog
+):
+    hidden = f"{window.database.path.parent}/.sample.sqlite.restoring-4242"
+
+    def fail(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied", hidden)
+
+    monkeypatch.setattr(restore_dialog, "restore_backup", fail)
+    answer(RestoreDialog, choose_the_newest)
+    with caplog.at_level(logging.ERROR, logger=restore_dialog.__name__):
+        window.restore_action.trigger()
+    warning = next(text for kind, text in message_boxes if kind == "warning")
+    assert warning.startswith("The backup was not restored: ")
+    assert "Nothing was restored" in warning
+    for raw in (".restoring", "Errno", "Permission denied"):
+        assert raw not in warning
+    assert hidden in caplog.text  # the details, for whoever reads the log
+    assert attendance(window.database) == 963  # the window carries on
