@@ -39,7 +39,7 @@ _UPGRADE = re.compile(r"^(?P<stem>.+)\.before-upgrade-(?P<stamp>\d{8}-\d{6})\.sq
 
 #: What each kind of backup is called when listed.
 NOTES = {
-    "": "",
+    "": "daily",
     "before-restore": "before a restore",
     "before-demo": "before the sample replaced it",
     "before-upgrade": "before an upgrade",
