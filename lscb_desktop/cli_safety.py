@@ -140,15 +140,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def human_size(size: int) -> str:
-    """1.7 MB, 640 KB, 12 bytes."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):,.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:,.0f} KB"
-    return f"{size} bytes"
-
-
 def cmd_backups(args: argparse.Namespace) -> int:
     path = database_path(args.db)
     found = store.list_backups(path)
@@ -159,7 +150,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
             {
                 "number": number,
                 "taken": store.shown(backup.taken),
-                "size": human_size(backup.size),
+                "size": backup.size_text,
                 **{what: contents.counts.get(what) for _t, what in store.COUNTED},
                 "kind": backup.kind,
                 "problem": contents.problem,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import Attendance, Base, Document, Meeting, Membership, Person
 from lscb_desktop.store import Database, DatabaseError
-from lscb_desktop.store.backups import check_file, last_replaced, parse_name
+from lscb_desktop.store.backups import check_file, last_replaced, list_backups
 from lscb_desktop.store.database import SCHEMA_HEAD
 
 RESTORE_HINT = (
@@ -329,15 +329,11 @@ def _logged_since(connection: sqlite3.Connection, since: dt.datetime) -> Logged:
 
 
 def newest_upgrade_copy(path: Path) -> tuple[Path, dt.datetime] | None:
-    copies = []
-    for candidate in path.parent.glob(f"{path.stem}.before-upgrade-*.sqlite"):
-        backup = parse_name(candidate)
-        if backup is not None:
-            copies.append((backup.taken, candidate))
+    copies = [b for b in list_backups(path) if b.note == "before-upgrade"]
     if not copies:
         return None
-    taken, newest = max(copies)
-    return newest, taken
+    newest = max(copies, key=lambda b: b.taken)
+    return newest.path, newest.taken
 
 
 def upgrade_losses(path: Path) -> list[str]:

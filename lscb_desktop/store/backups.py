@@ -15,6 +15,7 @@ not read. No Qt here.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 import sqlite3
@@ -95,6 +96,16 @@ class Backup:
             return 0
 
     @property
+    def size_text(self) -> str:
+        """1.7 MB, 640 KB, 12 bytes."""
+        size = self.size
+        if size >= 1024 * 1024:
+            return f"{size / (1024 * 1024):,.1f} MB"
+        if size >= 1024:
+            return f"{size / 1024:,.0f} KB"
+        return f"{size} bytes"
+
+    @property
     def kind(self) -> str:
         return NOTES.get(self.note, self.note.replace("-", " "))
 
@@ -118,7 +129,7 @@ def list_backups(database_path: Path) -> list[Backup]:
     found: list[Backup] = []
     folder = backup_folder(database_path)
     candidates = [*folder.glob("*.sqlite")] if folder.is_dir() else []
-    candidates += database_path.parent.glob(f"{glob_escape(database_path.stem)}.before-upgrade-*")
+    candidates += database_path.parent.glob(f"{glob.escape(database_path.stem)}.before-upgrade-*")
     for path in candidates:
         backup = parse_name(path)
         if backup is not None and _stem_of(path) == database_path.stem and path.is_file():
@@ -137,7 +148,7 @@ def last_replaced(database_path: Path) -> dt.datetime | None:
     the copy taken just before: a before-restore or before-demo backup, or a damaged file set
     aside. None when it never was."""
     times = [b.taken for b in list_backups(database_path) if b.note in REPLACED]
-    pattern = f"{glob_escape(database_path.stem)}.damaged-*.sqlite"
+    pattern = f"{glob.escape(database_path.stem)}.damaged-*.sqlite"
     for path in database_path.parent.glob(pattern):
         stamp = path.name.removeprefix(f"{database_path.stem}.damaged-").removesuffix(".sqlite")
         try:
@@ -145,10 +156,6 @@ def last_replaced(database_path: Path) -> dt.datetime | None:
         except ValueError:
             continue
     return max(times, default=None)
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 # -- checking a file -----------------------------------------------------------------------------

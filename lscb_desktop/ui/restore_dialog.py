@@ -46,12 +46,6 @@ TITLE = "Restore from backup"
 COLUMNS = ("Taken", "People", "Meetings", "Attendance", "Size", "Kind", "File")
 
 
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):,.1f} MB"
-    return f"{max(size, 1) / 1024:,.0f} KB"
-
-
 class RestoreDialog(QDialog):
     """The backups of a database, newest first, with their date and counts of records."""
 
@@ -84,7 +78,7 @@ class RestoreDialog(QDialog):
                 f"{contents.counts[what]:,}" if what in contents.counts else "?"
                 for _table, what in COUNTED
             ]
-            cells = [shown(backup.taken), *counts, _size(backup.size), backup.kind]
+            cells = [shown(backup.taken), *counts, backup.size_text, backup.kind]
             cells.append(backup.path.name + (f" — {contents.problem}" if contents.problem else ""))
             for column, value in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(value))

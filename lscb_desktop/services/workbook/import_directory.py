@@ -78,9 +78,7 @@ class DirectorySheets(ImporterBase):
             if not name or not claims.key(row, "Name", key(name), f"the agency “{name}”"):
                 continue
             same = self.index.agencies.get(key(name))
-            agency = self.index.by_uuid(Agency, uuid) if uuid else same
-            if uuid and same is not None and same is not agency:
-                taken(row, "Name", f"an agency called “{name}”")
+            agency = self.identify(row, Agency, uuid, same, "Name", f"an agency called “{name}”")
             if not self.claim(row, claims, uuid, agency) or row.failed:
                 continue
             if agency is None:
@@ -170,9 +168,7 @@ class DirectorySheets(ImporterBase):
             if not name or not claims.key(row, "Name", key(name), f"the group “{name}”"):
                 continue
             same = self.index.groups.get(key(name))
-            group = self.index.by_uuid(Group, uuid) if uuid else same
-            if uuid and same is not None and same is not group:
-                taken(row, "Name", f"a group called “{name}”")
+            group = self.identify(row, Group, uuid, same, "Name", f"a group called “{name}”")
             if not self.claim(row, claims, uuid, group) or row.failed:
                 continue
             if group is None:

@@ -7,7 +7,7 @@ import datetime as dt
 from lscb_desktop.models import AgendaItem, Attendance, Guest, Meeting, Person
 from lscb_desktop.services.workbook.identity import Claims, key, pick
 from lscb_desktop.services.workbook.reader import SheetData
-from lscb_desktop.services.workbook.references import ImporterBase, assign, taken, uuid_of
+from lscb_desktop.services.workbook.references import ImporterBase, assign, uuid_of
 
 
 class MeetingSheets(ImporterBase):
@@ -28,9 +28,7 @@ class MeetingSheets(ImporterBase):
             if not claims.key(row, "Date", (group, day), what):
                 continue
             same = self.index.meetings.get((group, day), [])
-            meeting = self.index.by_uuid(Meeting, uuid) if uuid else (same[0] if same else None)
-            if uuid and same and same[0] is not meeting:
-                taken(row, "Date", what)
+            meeting = self.identify(row, Meeting, uuid, same[0] if same else None, "Date", what)
             if not self.claim(row, claims, uuid, meeting) or row.failed:
                 continue
             starts_at = dt.datetime.combine(
@@ -70,9 +68,7 @@ class MeetingSheets(ImporterBase):
             if not claims.key(row, "Order", (meeting, position), what):
                 continue
             same = next((i for i in meeting.agenda_items if i.position == position), None)
-            item = self.index.by_uuid(AgendaItem, uuid) if uuid else same
-            if uuid and same is not None and same is not item:
-                taken(row, "Order", what)
+            item = self.identify(row, AgendaItem, uuid, same, "Order", what)
             if not self.claim(row, claims, uuid, item) or row.failed:
                 continue
             if row.has("Presenter") or row.has("Presenter email"):
@@ -113,9 +109,7 @@ class MeetingSheets(ImporterBase):
             if not claims.key(row, "Name", (meeting, person), what):
                 continue
             same = next((a for a in meeting.attendance if a.person is person), None)
-            record = self.index.by_uuid(Attendance, uuid) if uuid else same
-            if uuid and same is not None and same is not record:
-                taken(row, "Name", what)
+            record = self.identify(row, Attendance, uuid, same, "Name", what)
             if not self.claim(row, claims, uuid, record) or row.failed:
                 continue
             if row.has("Substitute") or row.has("Substitute email"):

@@ -9,7 +9,7 @@ from lscb_desktop.services.settings import Settings
 from lscb_desktop.services.workbook import spec
 from lscb_desktop.services.workbook.identity import Claims, key, pick
 from lscb_desktop.services.workbook.reader import Row, SheetData
-from lscb_desktop.services.workbook.references import ImporterBase, assign, taken, uuid_of
+from lscb_desktop.services.workbook.references import ImporterBase, assign, uuid_of
 
 _HEADERS = {column.attr: column.header for column in spec.CASE_REVIEWS.columns}
 
@@ -49,9 +49,7 @@ class ReviewSheets(ImporterBase):
             if not claims.key(row, "Title", (key(title), year), what):
                 continue
             same = self.index.audits.get((key(title), year))
-            audit = self.index.by_uuid(Audit, uuid) if uuid else same
-            if uuid and same is not None and same is not audit:
-                taken(row, "Title", what)
+            audit = self.identify(row, Audit, uuid, same, "Title", what)
             if not self.claim(row, claims, uuid, audit) or row.failed:
                 continue
             if row.has("Lead") or row.has("Lead email"):
@@ -99,9 +97,7 @@ class ReviewSheets(ImporterBase):
             if not claims.key(row, "Reference", key(reference), what):
                 continue
             same = self.index.reviews.get(key(reference))
-            review = self.index.by_uuid(CaseReview, uuid) if uuid else same
-            if uuid and same is not None and same is not review:
-                taken(row, "Reference", what)
+            review = self.identify(row, CaseReview, uuid, same, "Reference", what)
             if not self.claim(row, claims, uuid, review) or row.failed:
                 continue
             if review is None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,9 @@ def assign(obj: Any, values: dict[str, Any]) -> bool:
             setattr(obj, attr, value)
             changed = True
     return changed
+
+
+T = TypeVar("T")
 
 
 def uuid_of(values: dict[str, Any]) -> str | None:
@@ -51,6 +54,17 @@ class ImporterBase:
             self.result.created[sheet.name] += 1
         elif changed:
             self.result.updated[sheet.name] += 1
+
+    def identify(
+        self, row: Row, model: type[T], uuid: str | None, same: T | None, column: str, what: str
+    ) -> T | None:
+        """The record a row stands for: by its UUID when it has one, else ``same`` (the record
+        its natural key finds); a UUID that differs from the record of the same key is a clash,
+        reported under ``column``."""
+        found = self.index.by_uuid(model, uuid) if uuid else same
+        if uuid and same is not None and same is not found:
+            taken(row, column, what)
+        return found
 
     def claim(self, row: Row, claims: Claims, uuid: str | None, record: object | None) -> bool:
         """Whether this row may take ``record`` (None: a new record); reports a clash if not."""
