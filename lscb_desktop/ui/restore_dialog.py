@@ -135,6 +135,8 @@ def confirm_and_restore(
     backup_path: Path,
     preface: str = "",
     contents: Contents | None = None,
+    *,
+    damaged: bool = False,
 ) -> Restored | None:
     """Checks the backup (unless ``contents`` says what a check just found), asks, closes the
     database's connections and restores the backup in its place (the current state is backed
@@ -150,12 +152,17 @@ def confirm_and_restore(
         )
         return None
     backup = backup_at(backup_path)
+    kept = (
+        f"The damaged file is kept beside it as {path.stem}.damaged-DATE.sqlite "
+        "for your IT service."
+        if damaged  # a damaged file cannot be backed up; it is set aside instead
+        else "It is backed up first, so this restore can be undone from the same list."
+    )
     answer = QMessageBox.question(
         parent,
         TITLE,
         f"{preface}Restore {path.name} from {_describe(backup, contents)}?\n\n"
-        "What is in the database now is replaced. It is backed up first, so this restore can "
-        "be undone from the same list.",
+        f"What is in the database now is replaced. {kept}",
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
@@ -205,7 +212,8 @@ def offer_last_good_backup(parent: QWidget | None, database: Database, why: str)
         return False
     backup, contents = found
     preface = f"{why}\n\nThe last good backup is {backup.path.name}. "
-    return confirm_and_restore(parent, database, backup.path, preface, contents) is not None
+    restored = confirm_and_restore(parent, database, backup.path, preface, contents, damaged=True)
+    return restored is not None
 
 
 def backup_on_open(parent: QWidget | None, database: Database) -> Database:
