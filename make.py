@@ -2,7 +2,8 @@
 """Every build chore behind one script.
 
     python3 make.py run        set up .venv, make the sample database if missing, open the program
-    python3 make.py test       set up .venv, lint, type-check and run the tests offscreen
+    python3 make.py test       set up .venv, lint, type-check and run the tests offscreen, on
+                               SQLite files and then on a throwaway PostgreSQL server
     python3 make.py lint       ruff and mypy only
     python3 make.py installer  build the Windows folder with PyInstaller (see installer/README.md)
     python3 make.py migration "what changed"
@@ -15,10 +16,17 @@ Setting up is skipped when pyproject.toml has not changed since the last time.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import secrets
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -51,7 +59,7 @@ def setup() -> Path:
             "--quiet",
             "--disable-pip-version-check",
             "-e",
-            f"{ROOT}[dev]",
+            f"{ROOT}[dev,postgres]",
         ],
         check=True,
     )
@@ -86,6 +94,110 @@ def cmd_lint(python: Path) -> int:
     return run(python, "-m", "mypy")
 
 
+# -- a throwaway PostgreSQL server for the tests -------------------------------------------------
+#
+# The suite runs twice: on SQLite files, then with LSCB_TEST_DATABASE_URL naming a database on a
+# PostgreSQL server started here in a temporary folder (and removed afterwards). The server comes
+# from Debian's `postgresql` package, installed here when we run as root and it is missing.
+
+PG_REQUIRED_ENV = "LSCB_REQUIRE_POSTGRES"
+PG_USER = "lscb_test"
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[4]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _install_postgres() -> None:
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    print("make.py: installing PostgreSQL (Debian's postgresql package) for the tests", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "postgresql"]):
+        subprocess.run(command, env=env, check=False, stdout=subprocess.DEVNULL)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def postgres_server() -> Iterator[dict[str, str] | None]:
+    """A PostgreSQL server for the length of the block: the environment that points the tests at
+    it, or None (having said why) when there is no server to be had on this machine."""
+    bindir = _pg_bin()
+    if bindir is None:
+        _install_postgres()
+        bindir = _pg_bin()
+    if bindir is None:
+        print(
+            "make.py: no PostgreSQL server here (Debian: apt-get install postgresql), so the tests "
+            "ran on SQLite only",
+            file=sys.stderr,
+        )
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="lscb-test-postgres-"))
+    as_user: list[str] = []
+    if os.name == "posix" and os.geteuid() == 0:  # the server refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(folder, "postgres")
+    password = secrets.token_hex(12)
+    (folder / "pw").write_text(password)
+    if as_user:
+        shutil.chown(folder / "pw", "postgres")
+    data, port = folder / "data", _free_port()
+    try:
+        subprocess.run(
+            [
+                *as_user,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                PG_USER,
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                f"--pwfile={folder / 'pw'}",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        options = (
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        )
+        pg_ctl = [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w"]
+        subprocess.run(
+            [*pg_ctl, "-o", options, "-l", str(folder / "server.log"), "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"make.py: the PostgreSQL test server did not start: {exc}", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+        yield None
+        return
+    url = f"postgresql+psycopg://{PG_USER}:{password}@127.0.0.1:{port}/postgres"
+    try:
+        yield {
+            "LSCB_TEST_DATABASE_URL": url,
+            "LSCB_TEST_PG_RESTART": json.dumps([*pg_ctl, "-m", "fast", "restart"]),
+        }
+    finally:
+        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], check=False, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def cmd_test(extra: list[str]) -> int:
     python = setup()
     if cmd_lint(python) != 0:
@@ -93,7 +205,15 @@ def cmd_test(extra: list[str]) -> int:
         return 1
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return run(python, "-m", "pytest", *extra, env=env)
+    env.pop("LSCB_TEST_DATABASE_URL", None)
+    print("make.py: the tests on SQLite files", flush=True)
+    if run(python, "-m", "pytest", *extra, env=env) != 0:
+        return 1
+    with postgres_server() as server_env:
+        if server_env is None:
+            return 1 if os.environ.get(PG_REQUIRED_ENV) else 0
+        print("make.py: the same tests on a PostgreSQL server", flush=True)
+        return run(python, "-m", "pytest", *extra, env={**env, **server_env})
 
 
 def cmd_installer() -> int:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lscb_desktop import APP_NAME, __version__, cli_documents, cli_history, cli_safety
+from lscb_desktop import APP_NAME, __version__, cli_documents, cli_history, cli_safety, cli_sharing
 from lscb_desktop.config import sample_database_path
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.store import Database, DatabaseError, open_database
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_history.add_parser(commands, common)
     cli_safety.add_parsers(commands, common)
+    cli_sharing.add_parsers(commands, common)
     return parser
 
 
@@ -252,6 +253,7 @@ COMMANDS = {
     "export": cmd_export,
     "list": cmd_list,
     "history": cli_history.cmd_history,
+    "copy": cli_sharing.cmd_copy,
 }
 
 

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lscb_desktop.models.base import Base
+from lscb_desktop.models.base import Base, Versioned
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     """One setting as text; ``services.settings`` gives them types and defaults."""
 
     __tablename__ = "setting"

@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,6 +39,18 @@ class HasUuid:
     record by it and never merges two distinct records that happen to look alike."""
 
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+
+
+class Versioned:
+    """A version number that every save of the record raises by one (SQLAlchemy's
+    ``version_id_col``): an update names the version it read, so a save over someone else's
+    newer change finds no row to update instead of silently overwriting it."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a declared attribute
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> SAEnum:

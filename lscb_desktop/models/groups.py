@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lscb_desktop.models.base import Base, HasUuid, enum_column
+from lscb_desktop.models.base import Base, HasUuid, Versioned, enum_column
 from lscb_desktop.models.enums import Frequency, GroupKind, Role
 
 if TYPE_CHECKING:
     from lscb_desktop.models.people import Person
 
 
-class Group(HasUuid, Base):
+class Group(HasUuid, Versioned, Base):
     """The Strategic Board or one of its groups, with its terms of reference."""
 
     __tablename__ = "board_group"
@@ -62,7 +62,7 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )
 
 
-class Membership(HasUuid, Base):
+class Membership(HasUuid, Versioned, Base):
     """A person in a group for a spell, with a role; ended memberships keep their history."""
 
     __tablename__ = "membership"

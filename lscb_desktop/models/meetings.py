@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lscb_desktop.models.base import Base, HasUuid, enum_column
+from lscb_desktop.models.base import Base, HasUuid, Versioned, enum_column
 from lscb_desktop.models.enums import (
     ActionStatus,
     AttendanceStatus,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from lscb_desktop.models.reviews import Audit, CaseReview
 
 
-class Meeting(HasUuid, Base):
+class Meeting(HasUuid, Versioned, Base):
     __tablename__ = "meeting"
     __table_args__ = (
         UniqueConstraint("group_id", "starts_at", name="uq_meeting_group_start"),
@@ -68,7 +68,7 @@ class Meeting(HasUuid, Base):
     )
 
 
-class Document(HasUuid, Base):
+class Document(HasUuid, Versioned, Base):
     """A paper: the file's bytes are kept in the database so a pack can be built offline."""
 
     __tablename__ = "document"
@@ -85,7 +85,7 @@ class Document(HasUuid, Base):
     added_at: Mapped[dt.datetime]
 
 
-class AgendaItem(HasUuid, Base):
+class AgendaItem(HasUuid, Versioned, Base):
     __tablename__ = "agenda_item"
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_not_negative"),
@@ -112,7 +112,7 @@ class AgendaItem(HasUuid, Base):
     document: Mapped[Document | None] = relationship()
 
 
-class Attendance(HasUuid, Base):
+class Attendance(HasUuid, Versioned, Base):
     """One expected attendee of one meeting."""
 
     __tablename__ = "attendance"
@@ -134,7 +134,7 @@ class Attendance(HasUuid, Base):
     substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
 
 
-class Guest(HasUuid, Base):
+class Guest(HasUuid, Versioned, Base):
     __tablename__ = "guest"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,7 +147,7 @@ class Guest(HasUuid, Base):
     meeting: Mapped[Meeting] = relationship(back_populates="guests")
 
 
-class Action(HasUuid, Base):
+class Action(HasUuid, Versioned, Base):
     """An action from a meeting (or one of its items), an audit or a case review."""
 
     __tablename__ = "action"

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lscb_desktop.models.base import Base, HasUuid
+from lscb_desktop.models.base import Base, HasUuid, Versioned
 
 if TYPE_CHECKING:
     from lscb_desktop.models.groups import Membership
 
 
-class Agency(HasUuid, Base):
+class Agency(HasUuid, Versioned, Base):
     """A partner organisation represented on the Board or its groups."""
 
     __tablename__ = "agency"
@@ -29,7 +29,7 @@ class Agency(HasUuid, Base):
     people: Mapped[list[Person]] = relationship(back_populates="agency")
 
 
-class Person(HasUuid, Base):
+class Person(HasUuid, Versioned, Base):
     """A member, substitute, presenter or action owner; the members' checklist asks for all this."""
 
     __tablename__ = "person"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lscb_desktop.models.base import Base, HasUuid, enum_column
+from lscb_desktop.models.base import Base, HasUuid, Versioned, enum_column
 from lscb_desktop.models.enums import AuditStatus, ReviewDecision, ReviewType
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ audit_agency = Table(
 )
 
 
-class Audit(HasUuid, Base):
+class Audit(HasUuid, Versioned, Base):
     __tablename__ = "audit"
     __table_args__ = (UniqueConstraint("title", "period_start_year", name="uq_audit_title"),)
 
@@ -55,7 +55,7 @@ class Audit(HasUuid, Base):
     agencies: Mapped[list[Agency]] = relationship(secondary=audit_agency, order_by="Agency.name")
 
 
-class CaseReview(HasUuid, Base):
+class CaseReview(HasUuid, Versioned, Base):
     """A referral and, where decided, a review; each statutory step has its date."""
 
     __tablename__ = "case_review"

@@ -43,7 +43,7 @@ def _changes(obj: Base, operation: str) -> dict[str, list[Any]]:
     result: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
-        if key in exclude:
+        if key in exclude or key == "version":  # the save count, not a change of substance
             continue
         if operation == "update":
             history = state.attrs[key].history

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from lscb_desktop.config import default_database_path
 from lscb_desktop.processes import process_running
-from lscb_desktop.store import changelog
+from lscb_desktop.store import changelog, versions
+from lscb_desktop.store.errors import DatabaseError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -30,11 +32,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 #: The newest migration. Opening a database already at it skips loading Alembic (a third of a
 #: second at start-up); a test checks it against the migrations, so a new one must update it.
-SCHEMA_HEAD = "0003"
+__all__ = ["Database", "DatabaseError", "open_database"]
 
-
-class DatabaseError(Exception):
-    """A database that cannot be opened; the message is written for the user."""
+SCHEMA_HEAD = "0004"
 
 
 class DamagedDatabase(DatabaseError):
@@ -118,6 +118,9 @@ class Database:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
         changelog.install(self._factory)
+        versions.install(self._factory)
+        #: Opened read-only (another program has the file open for writing): nothing is saved.
+        self.read_only = False
 
     @property
     def url(self) -> str:
@@ -144,6 +147,9 @@ class Database:
         try:
             yield session
             session.commit()
+        except NoResultFound as exc:  # get_one of a record someone else has deleted
+            session.rollback()
+            raise versions.gone(exc) from exc
         except BaseException:
             session.rollback()
             raise

@@ -76,7 +76,11 @@ def test_the_oldest_fixture_has_links_worth_keeping():
 
 
 #: Files written by released versions, each at the schema it names.
-OLD_FILES = {"0001": "schema-0001.sqlite", "0002": "schema-0002.sqlite"}
+OLD_FILES = {
+    "0001": "schema-0001.sqlite",
+    "0002": "schema-0002.sqlite",
+    "0003": "schema-0003.sqlite",
+}
 
 
 @pytest.mark.parametrize(
