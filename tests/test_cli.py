@@ -35,26 +35,26 @@ def test_demo_without_db_fills_the_sample_database_in_the_data_folder(capsys):
     assert sample_database_path().exists()
 
 
-def test_list_as_json_and_as_a_table(capsys, sample_path):
-    code, out, _ = run(capsys, "--db", str(sample_path), "list", "groups", "--json")
+def test_list_as_json_and_as_a_table(capsys, sample_target):
+    code, out, _ = run(capsys, "--db", sample_target, "list", "groups", "--json")
     assert code == 0
     groups = {g["short_name"]: g for g in json.loads(out)}
     assert groups["SAG"]["quorum_agencies"] == 3
     assert groups["SAG"]["accountable_to"] == "Executive Group"
     assert isinstance(groups["SAG"]["id"], int)
 
-    code, out, _ = run(capsys, "list", "people", "--json", "--db", str(sample_path))
+    code, out, _ = run(capsys, "list", "people", "--json", "--db", sample_target)
     mary = next(p for p in json.loads(out) if p["name"] == "Mary Emson")
     assert mary["agency"] == "Luton Clinical Commissioning Group"
     assert mary["email"] == "mary.emson@lutonccg.nhs.uk"
 
-    code, out, _ = run(capsys, "list", "meetings", "--json", "--db", str(sample_path))
+    code, out, _ = run(capsys, "list", "meetings", "--json", "--db", sample_target)
     meetings = json.loads(out)
     board = [m for m in meetings if m["group"] == "Strategic Board" and m["date"] == "2026-06-10"]
     assert board[0]["status"] == "held"
     assert board[0]["agenda_items"] >= 6
 
-    code, out, _ = run(capsys, "list", "agencies", "--db", str(sample_path))
+    code, out, _ = run(capsys, "list", "agencies", "--db", sample_target)
     assert code == 0
     assert out.splitlines()[0].split()[:3] == ["id", "name", "short_name"]
     assert "Bedfordshire Police" in out
@@ -77,12 +77,12 @@ def test_check_reports_a_sound_database_and_finds_a_broken_one(capsys, sample_pa
     assert "not a member of that group then" in out
 
 
-def test_backup_export_and_import(capsys, sample_path, tmp_path):
+def test_backup_export_and_import(capsys, sample_target, tmp_path):
     backup = tmp_path / "backup.sqlite"
-    assert run(capsys, "backup", str(backup), "--db", str(sample_path))[0] == 0
+    assert run(capsys, "backup", str(backup), "--db", sample_target)[0] == 0
     assert backup.exists()
     book = tmp_path / "all.xlsx"
-    code, out, _ = run(capsys, "export", "workbook", str(book), "--db", str(sample_path))
+    code, out, _ = run(capsys, "export", "workbook", str(book), "--db", sample_target)
     assert code == 0
     assert "Exported" in out
     fresh = str(tmp_path / "fresh.sqlite")
@@ -93,14 +93,14 @@ def test_backup_export_and_import(capsys, sample_path, tmp_path):
     assert out.strip() == "Nothing to change: every record was already in the database."
 
 
-def test_a_bad_import_exits_non_zero_and_names_each_row(capsys, sample_path, tmp_path):
+def test_a_bad_import_exits_non_zero_and_names_each_row(capsys, sample_target, tmp_path):
     path = tmp_path / "bad.xlsx"
     book = Workbook()
     book.active.title = "People"
     book.active.append(["Name", "Agency"])
     book.active.append(["Ann Other", "Luton Zoo"])
     book.save(path)
-    code, out, err = run(capsys, "import", "workbook", str(path), "--db", str(sample_path))
+    code, out, err = run(capsys, "import", "workbook", str(path), "--db", sample_target)
     assert code == 1
     assert out == ""
     assert "bad.xlsx: 1 problem(s) in the workbook; nothing was imported." in err
@@ -117,8 +117,8 @@ def test_errors_go_to_stderr(capsys, tmp_path):
     assert "invalid choice: 'cats'" in capsys.readouterr().err
 
 
-def test_list_meetings_and_a_meetings_attendance_with_its_quorum(capsys, sample_path):
-    code, out, _ = run(capsys, "--db", str(sample_path), "list", "meetings", "--json")
+def test_list_meetings_and_a_meetings_attendance_with_its_quorum(capsys, sample_target):
+    code, out, _ = run(capsys, "--db", sample_target, "list", "meetings", "--json")
     meetings = json.loads(out)
     nxt = next(m for m in meetings if m["date"] == "2026-12-01")
     assert (nxt["group"], nxt["status"], nxt["agenda_items"], nxt["papers"]) == (
@@ -135,7 +135,7 @@ def test_list_meetings_and_a_meetings_attendance_with_its_quorum(capsys, sample_
     code, out, _ = run(
         capsys,
         "--db",
-        str(sample_path),
+        sample_target,
         "list",
         "attendance",
         "--meeting",
@@ -159,21 +159,21 @@ def test_list_meetings_and_a_meetings_attendance_with_its_quorum(capsys, sample_
     assert quorum["needed"] == 3
     assert quorum["quorate"] == (len(represented) >= 3)
     code, out, _ = run(
-        capsys, "--db", str(sample_path), "list", "attendance", "--meeting", str(sag["id"])
+        capsys, "--db", sample_target, "list", "attendance", "--meeting", str(sag["id"])
     )
     assert quorum["text"] in out
 
 
-def test_list_attendance_needs_a_meeting_that_exists(capsys, sample_path):
-    code, _, err = run(capsys, "--db", str(sample_path), "list", "attendance")
+def test_list_attendance_needs_a_meeting_that_exists(capsys, sample_target):
+    code, _, err = run(capsys, "--db", sample_target, "list", "attendance")
     assert (code, err.strip()) == (2, "lscb-desktop: list attendance needs --meeting ID")
-    code, _, err = run(capsys, "--db", str(sample_path), "list", "attendance", "--meeting", "999")
+    code, _, err = run(capsys, "--db", sample_target, "list", "attendance", "--meeting", "999")
     assert code == 1
     assert "there is no meeting 999" in err
 
 
-def test_export_documents_from_the_command_line(capsys, sample_path, tmp_path):
-    db = str(sample_path)
+def test_export_documents_from_the_command_line(capsys, sample_target, tmp_path):
+    db = sample_target
     meetings = json.loads(run(capsys, "--db", db, "list", "meetings", "--json")[1])
     board = next(m for m in meetings if m["group"] == "Strategic Board" and m["papers"] == 3)
     groups = {
@@ -203,8 +203,8 @@ def test_export_documents_from_the_command_line(capsys, sample_path, tmp_path):
     assert len(PdfReader(tmp_path / "agreements.pdf").pages) == 8
 
 
-def test_export_errors_say_what_is_wrong(capsys, sample_path, tmp_path):
-    db = str(sample_path)
+def test_export_errors_say_what_is_wrong(capsys, sample_target, tmp_path):
+    db = sample_target
     code, _, err = run(capsys, "--db", db, "export", "agenda", "999", str(tmp_path / "a.pdf"))
     assert code == 1 and "there is no such record" in err
     code, _, err = run(capsys, "--db", db, "export", "agenda", "1", str(tmp_path / "no" / "a.pdf"))

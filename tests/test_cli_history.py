@@ -9,8 +9,10 @@ import sqlite3
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from lscb_desktop.cli import main
+from lscb_desktop.models import Person
 from lscb_desktop.services.history import WITHHELD
 from lscb_desktop.services.people import person_input, save_person
 from lscb_desktop.store import open_database
@@ -22,17 +24,21 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def person_id(path, name: str) -> int:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT id FROM person WHERE name = ?", (name,)).fetchone()[0]
+def person_id(target, name: str) -> int:
+    database = open_database(target)
+    try:
+        with database.session() as session:
+            return session.scalars(select(Person.id).where(Person.name == name)).one()
+    finally:
+        database.dispose()
 
 
 @pytest.fixture
-def retitled(sample_path):
+def retitled(sample_target):
     """Mary Emson's job title changed through the program, as a user would: (id, old title)."""
-    database = open_database(sample_path)
+    database = open_database(sample_target)
     try:
-        mary = person_id(sample_path, "Mary Emson")
+        mary = person_id(sample_target, "Mary Emson")
         data = person_input(database, mary)
         save_person(database, dataclasses.replace(data, job_title="LSCB Administrator"), mary)
     finally:
@@ -40,9 +46,9 @@ def retitled(sample_path):
     return mary, data.job_title
 
 
-def test_history_of_a_record_in_words(capsys, sample_path, retitled):
+def test_history_of_a_record_in_words(capsys, sample_target, retitled):
     mary, old = retitled
-    code, out, err = run(capsys, "--db", str(sample_path), "history", "--record", f"person:{mary}")
+    code, out, err = run(capsys, "--db", sample_target, "history", "--record", f"person:{mary}")
     assert code == 0, err
     lines = out.splitlines()
     # 24/11/2026 14:05  jsmith  changed  Person 12 (Mary Emson)
@@ -58,10 +64,10 @@ def test_history_of_a_record_in_words(capsys, sample_path, retitled):
     assert "left out" not in out
 
 
-def test_history_as_json(capsys, sample_path, retitled):
+def test_history_as_json(capsys, sample_target, retitled):
     mary, old = retitled
     code, out, _ = run(
-        capsys, "history", "--record", f"person:{mary}", "--json", "--db", str(sample_path)
+        capsys, "history", "--record", f"person:{mary}", "--json", "--db", sample_target
     )
     assert code == 0
     entries = json.loads(out)
@@ -82,25 +88,25 @@ def test_history_as_json(capsys, sample_path, retitled):
     ]
 
 
-def test_history_since_a_date_and_the_limit(capsys, sample_path):
-    code, out, _ = run(capsys, "--db", str(sample_path), "history", "--since", "01/01/2100")
+def test_history_since_a_date_and_the_limit(capsys, sample_target):
+    code, out, _ = run(capsys, "--db", sample_target, "history", "--since", "01/01/2100")
     assert code == 0
     assert out.strip() == "No changes recorded since that date."
 
-    code, out, _ = run(capsys, "--db", str(sample_path), "history", "--limit", "3")
+    code, out, _ = run(capsys, "--db", sample_target, "history", "--limit", "3")
     assert code == 0
     assert sum(1 for line in out.splitlines() if line and not line.startswith(" ")) == 4
     assert "older entries left out (of 2," in out
     assert "--limit 0 for all" in out
 
-    code, out, err = run(capsys, "--db", str(sample_path), "history", "--limit", "2", "--json")
+    code, out, err = run(capsys, "--db", sample_target, "history", "--limit", "2", "--json")
     assert len(json.loads(out)) == 2  # stdout stays pure JSON; the note goes to stderr
     assert "left out" in err
 
     code, out, _ = run(
         capsys,
         "--db",
-        str(sample_path),
+        sample_target,
         "history",
         "--record",
         "person:99999",
@@ -122,17 +128,17 @@ def test_history_since_a_date_and_the_limit(capsys, sample_path):
         (["--limit", "-5"], "give a whole number of entries"),
     ],
 )
-def test_bad_arguments_are_explained_with_exit_2(capsys, sample_path, argv, message):
-    code, out, err = run(capsys, "--db", str(sample_path), "history", *argv)
+def test_bad_arguments_are_explained_with_exit_2(capsys, sample_target, argv, message):
+    code, out, err = run(capsys, "--db", sample_target, "history", *argv)
     assert code == 2
     assert message in err
     assert "Traceback" not in err
     assert out == ""
 
 
-def test_an_import_is_logged_like_any_other_change(capsys, sample_path, tmp_path):
+def test_an_import_is_logged_like_any_other_change(capsys, sample_target, tmp_path):
     """A workbook's update of a person shows in the history with the old and new values."""
-    db = str(sample_path)
+    db = sample_target
     path = tmp_path / "records.xlsx"
     assert run(capsys, "--db", db, "export", "workbook", str(path))[0] == 0
     book = load_workbook(path)
@@ -148,7 +154,7 @@ def test_an_import_is_logged_like_any_other_change(capsys, sample_path, tmp_path
     code, out, err = run(capsys, "--db", db, "import", "workbook", str(path))
     assert code == 0, err
 
-    liz = person_id(sample_path, "Liz Mead")
+    liz = person_id(sample_target, "Liz Mead")
     code, out, _ = run(capsys, "--db", db, "history", "--record", f"person:{liz}", "--json")
     newest = json.loads(out)[0]
     assert newest["what"] == "changed"

@@ -286,6 +286,7 @@ def test_what_could_identify_a_child_is_withheld_old_or_new(sample_db):
     assert entry.record == f"Case review {review} {WITHHELD}"
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_newest_first_by_number_and_counted_only_when_some_are_left_out(sample_db):
     """The log is read by its number (which follows time), never scanned whole for ``at``, which
     has no index; the matches are counted only when the limit leaves some out."""

@@ -223,12 +223,12 @@ def test_the_home_view_on_the_sample(sample_db):
     )
 
 
-def test_list_audits_and_case_reviews_as_json(capsys, sample_path):
-    assert main(["--db", str(sample_path), "list", "audits", "--json"]) == 0
+def test_list_audits_and_case_reviews_as_json(capsys, sample_target):
+    assert main(["--db", sample_target, "list", "audits", "--json"]) == 0
     audits = json.loads(capsys.readouterr().out)
     assert {a["period"] for a in audits} == {"2025-26", "2026-27"}
     assert sum(a["core"] for a in audits if a["period"] == "2026-27") == 4
-    assert main(["--db", str(sample_path), "list", "case-reviews", "--json"]) == 0
+    assert main(["--db", sample_target, "list", "case-reviews", "--json"]) == 0
     reviews = {r["reference"]: r for r in json.loads(capsys.readouterr().out)}
     steps = {s["step"]: s for s in reviews["CSPR 2026-01"]["steps"]}
     assert steps["Final report"]["state"] in {"done in time", "done late"}

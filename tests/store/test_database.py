@@ -116,6 +116,7 @@ def test_every_insert_update_and_delete_is_in_the_change_log(empty_db):
     assert json.loads(entries[2].changes)["email"] == ["marie@example.org", None]
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_is_a_consistent_copy(sample_db, tmp_path):
     target = sample_db.backup_to(tmp_path / "copy.sqlite")
     with sqlite3.connect(target) as copy:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateTimeEdit
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select
 
 from lscb_desktop.models import CaseReview, Meeting
 from lscb_desktop.services.anonymity import ANONYMISE
@@ -28,7 +28,7 @@ def _reviews(database: Database) -> list[str]:
 def _meetings_in(database: Database, year: int) -> int:
     with database.session() as session:
         query = select(func.count()).select_from(Meeting)
-        return session.scalar(query.where(func.strftime("%Y", Meeting.starts_at) == str(year)))
+        return session.scalar(query.where(extract("year", Meeting.starts_at) == year))
 
 
 def _type_date(qtbot, edit: QDateTimeEdit, digits: str) -> None:

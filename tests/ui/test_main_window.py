@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
@@ -24,7 +23,9 @@ def visible_names(win: MainWindow) -> list[str]:
 
 
 def test_the_title_names_the_organisation_and_the_file(window):
-    assert window.windowTitle() == "Luton Safeguarding Children Board — sample.sqlite"
+    name = window.database.display_name  # the file's name, or the server database's
+    assert window.windowTitle() == f"Luton Safeguarding Children Board — {name}"
+    assert "password" not in name and "***" not in name
     assert window.tabs.tabText(0) == "Home"
     assert window.tabs.tabText(1) == "Board"
 
@@ -91,7 +92,7 @@ def test_the_window_remembers_its_size_and_tab(qtbot, sample_db):
         2,
         Qt.SortOrder.DescendingOrder,
     )
-    assert Path(second.database.path).name == "sample.sqlite"
+    assert second.database.display_name == sample_db.display_name
     assert second.tabs.currentIndex() == 1
     groups = second.subgroups_tab.table
     assert groups.columnWidth(0) == 333
@@ -130,7 +131,8 @@ def test_changing_the_terms_in_settings_changes_the_labels(window, answer, sampl
 
     answer(SettingsDialog, user)
     window.settings_action.trigger()
-    assert window.windowTitle() == "Luton Safeguarding Children Partnership — sample.sqlite"
+    name = window.database.display_name
+    assert window.windowTitle() == f"Luton Safeguarding Children Partnership — {name}"
     assert window.tabs.tabText(1) == "Partnership"
     assert window.board_tab.heading.text() == "<b>Partnership members</b>"
     agencies = window.board_tab.agencies
@@ -217,7 +219,7 @@ def test_a_database_from_a_newer_version_is_refused_and_the_open_one_stays(
     trigger(window, "Open database…")
     assert message_boxes[0][0] == "warning"
     assert "newer" in message_boxes[0][1]
-    assert window.windowTitle().endswith("sample.sqlite")
+    assert window.windowTitle().endswith(window.database.display_name)
     assert window.board_tab.members.model.rowCount() == 20
 
 
