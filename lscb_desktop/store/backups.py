@@ -229,7 +229,7 @@ def _known_schema(revision: str) -> bool:
 # -- taking backups ------------------------------------------------------------------------------
 
 
-def _private_folder(folder: Path) -> None:
+def private_folder(folder: Path) -> None:
     """Makes the folder and any missing parents, readable by the user alone (POSIX); a folder
     that already exists is the user's and keeps its permissions."""
     missing = []
@@ -250,7 +250,7 @@ def take_backup(database_path: Path, note: str = "", when: dt.datetime | None = 
     """A verified backup of the database file into its backups folder, now."""
     when = when or now()
     folder = backup_folder(database_path)
-    _private_folder(folder)
+    private_folder(folder)
     suffix = f"-{note}" if note else ""
     target = folder / f"{database_path.stem}-{when:{_STAMP}}{suffix}.sqlite"
     while target.exists():  # two in the same second: the next free second

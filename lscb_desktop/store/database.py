@@ -1,4 +1,10 @@
-"""Opening a database: the URL, SQLite's pragmas, migrations (after a copy), short sessions."""
+"""Opening a database: the URL, SQLite's pragmas, migrations (after a copy), short sessions.
+
+A server database (PostgreSQL) is opened with ``pool_pre_ping``, so that a connection the server
+dropped (a restart) is replaced before it is used; it is migrated under an advisory lock, after a
+file copy of it is taken in the data folder's backups area (see :mod:`lscb_desktop.store.copying`),
+so that two copies of a new version starting at once upgrade it once.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +19,18 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from lscb_desktop.config import default_database_path
 from lscb_desktop.processes import process_running
-from lscb_desktop.store import changelog, versions
-from lscb_desktop.store.errors import DatabaseError
+from lscb_desktop.store import changelog, versions, watch
+from lscb_desktop.store.errors import DatabaseError, explain, note_where
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -78,6 +85,24 @@ def _translate_damage(context: Any) -> None:
     raise damaged(Path(database).name if database else "", error) from error
 
 
+def display_target(target: str | Path) -> str:
+    """A ``--db`` target as it may be shown or logged: a URL's password is replaced by ***."""
+    text = str(target)
+    if "://" not in text:
+        return text
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: show nothing that could be a password
+        return f"{text.split('://', 1)[0]}://…"
+
+
+def _note_where(context: Any) -> None:
+    """handle_error: every error records which database it came from, for explain()'s words."""
+    if context.engine is not None:
+        note_where(context.sqlalchemy_exception, context.engine.url)
+        note_where(context.original_exception, context.engine.url)
+
+
 def database_url(target: str | Path | None) -> str:
     """A SQLAlchemy URL for a path, a URL, or the default database when None."""
     if target is None:
@@ -118,6 +143,7 @@ class Database:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
         changelog.install(self._factory)
+        watch.install(self._factory)  # after the change log: it reads the ids the log wrote
         versions.install(self._factory)
         #: Opened read-only (another program has the file open for writing): nothing is saved.
         self.read_only = False
@@ -138,7 +164,14 @@ class Database:
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path else self.url
+        """The file's name, or "DATABASE on HOST" for a server database (never a password)."""
+        if self.path is not None:
+            return self.path.name
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return "a database in memory"
+        port = f":{url.port}" if url.port and url.port != 5432 else ""
+        return f"{url.database} on {url.host or 'this computer'}{port}"
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -150,6 +183,9 @@ class Database:
         except NoResultFound as exc:  # get_one of a record someone else has deleted
             session.rollback()
             raise versions.gone(exc) from exc
+        except StaleDataError as exc:  # someone else saved the record between our read and write
+            session.rollback()
+            raise versions.stale(exc) from exc
         except BaseException:
             session.rollback()
             raise
@@ -159,14 +195,24 @@ class Database:
     def current_revision(self) -> str | None:
         return _stored_revision(self)[0]
 
+    @property
+    def on_server(self) -> bool:
+        return self.engine.url.get_backend_name() != "sqlite"
+
     def backup_to(self, target: Path) -> Path:
-        """A consistent, verified copy of a SQLite database (safe while it is open, WAL
-        included); a damaged database is refused rather than copied."""
+        """A consistent, verified copy of the database in the SQLite file ``target`` (replaced
+        if it exists). A file is copied with SQLite's backup API (safe while it is open, WAL
+        included; a damaged database is refused rather than copied); a server database is copied
+        record for record (:func:`lscb_desktop.store.copying.copy_to_file`)."""
         source = self.path
         if source is None:
-            raise DatabaseError(
-                "Backup copies SQLite files only; back up a server database with its own tools."
-            )
+            if not self.on_server:
+                raise DatabaseError("A database held in memory cannot be backed up to a file.")
+            from lscb_desktop.store.copying import copy_to_file  # noqa: PLC0415
+
+            copied = copy_to_file(self, Path(target), replace=True).path
+            assert copied is not None
+            return copied
         return backup_file(source, Path(target))
 
     def dispose(self) -> None:
@@ -208,10 +254,15 @@ def backup_file(source: Path, target: Path) -> Path:
 
 def _stored_revision(database: Database) -> tuple[str | None, set[str]]:
     with database.engine.connect() as connection:
-        tables = set(inspect(connection).get_table_names())
-        if "alembic_version" not in tables:
-            return None, tables
-        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        return revision_on(connection)
+
+
+def revision_on(connection: Connection) -> tuple[str | None, set[str]]:
+    """The schema revision a database is at (None for none) and the tables it holds."""
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables:
+        return None, tables
+    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
     return (str(rows[0][0]) if len(rows) == 1 else None), tables
 
 
@@ -249,23 +300,24 @@ def _broken_links(connection: Any) -> list[str]:
     return [f"{row[0]} row {row[1]} refers to a missing {row[2]} record" for row in rows]
 
 
-def _upgrade(url: str) -> None:
-    """Run every pending migration in one transaction; on any failure nothing is changed."""
+def _upgrade(url: str, revision: str = "head") -> None:
+    """Run every pending migration (up to ``revision``) in one transaction; on any failure
+    nothing is changed."""
     engine = _migration_engine(url)
     try:
         with engine.begin() as connection:
-            _run_migrations(connection)
+            _run_migrations(connection, revision)
     finally:
         engine.dispose()
 
 
-def _run_migrations(connection: Any) -> None:
+def _run_migrations(connection: Any, revision: str = "head") -> None:
     from alembic import command  # noqa: PLC0415 - only when there is something to do
 
     config = alembic_config()
     config.attributes["connection"] = connection
     already = set(_broken_links(connection))  # damage from before is check's to report
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
     broken = [link for link in _broken_links(connection) if link not in already]
     if broken:
         raise DatabaseError(
@@ -292,40 +344,55 @@ def _migrate(database: Database) -> None:
     current, tables = _stored_revision(database)
     if current == SCHEMA_HEAD:
         return
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
+    if database.engine.url.get_backend_name() == "postgresql":
+        from lscb_desktop.store.server import migrate_server  # noqa: PLC0415
 
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
-    if current == head:
+        migrate_server(database)
         return
-    if current is None and tables - {"alembic_version"}:
-        if database.path is not None and _unfinished_creation(database, tables):
-            database.dispose()
-            _create_file(database.path, replace=True)
-            return
-        raise DatabaseError(
-            "This file holds a database, but not one written by LSCB Desktop "
-            f"(it has tables such as {', '.join(sorted(tables)[:3])}). Nothing was changed."
-        )
-    if current is not None:
-        try:
-            script.get_revision(current)
-        except Exception as exc:
-            raise DatabaseError(
-                f"This database was written by a newer version of LSCB Desktop (schema {current}); "
-                "this version cannot open it safely. Install the newer version. "
-                "The file has not been changed."
-            ) from exc
-        if database.path is not None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            copy = database.path.with_name(f"{database.path.stem}.before-upgrade-{stamp}.sqlite")
-            database.backup_to(copy)
+    if current == head_revision():
+        return
+    path = database.path
+    if (
+        current is None
+        and tables - {"alembic_version"}
+        and path is not None
+        and _unfinished_creation(database, tables)
+    ):
+        database.dispose()
+        _create_file(path, replace=True)
+        return
+    _refuse_unknown(current, tables, "file")
+    if current is not None and database.path is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = database.path.with_name(f"{database.path.stem}.before-upgrade-{stamp}.sqlite")
+        database.backup_to(copy)
     if database.engine.url.get_backend_name() == "sqlite" and database.path is None:
         with database.engine.begin() as connection:  # in memory: nothing to lose
             _run_migrations(connection)
         return
     database.dispose()
     _upgrade(database.engine.url.render_as_string(hide_password=False))
+
+
+def _refuse_unknown(current: str | None, tables: set[str], kind: str) -> None:
+    """Refuses a database holding tables of another program, or written by a newer version."""
+    if current is None and tables - {"alembic_version"}:
+        raise DatabaseError(
+            f"This {kind} holds a database, but not one written by LSCB Desktop "
+            f"(it has tables such as {', '.join(sorted(tables)[:3])}). Nothing was changed."
+        )
+    if current is None:
+        return
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(current)
+    except Exception as exc:
+        raise DatabaseError(
+            f"This database was written by a newer version of LSCB Desktop (schema {current}); "
+            "this version cannot open it safely. Install the newer version. "
+            f"The {kind} has not been changed."
+        ) from exc
 
 
 CREATING = ".creating-"
@@ -429,8 +496,11 @@ def open_database(
             raise DatabaseError(f"{path} is a folder, not a database file.")
         else:
             remove_unfinished_creations(path)
-    engine = create_engine(url)
-    if url.get_backend_name() == "sqlite":
+    on_server = url.get_backend_name() != "sqlite"
+    # A server may drop connections (a restart): each is tested before use and replaced.
+    engine = create_engine(url, pool_pre_ping=True) if on_server else create_engine(url)
+    event.listen(engine, "handle_error", _note_where)
+    if not on_server:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "handle_error", _translate_damage)
     database = Database(engine)
@@ -444,6 +514,10 @@ def open_database(
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     except SADatabaseError as exc:
         engine.dispose()
+        if on_server:
+            logging.getLogger(__name__).error("Cannot open %s: %s", database.url, exc.orig or exc)
+            words = explain(exc) or f"Cannot open {database.display_name}: the server refused it."
+            raise DatabaseError(words) from exc
         reason = str(exc.orig) if exc.orig else str(exc)
         raise DatabaseError(f"Cannot open {database.display_name}: {reason}.") from exc
     except Exception:
