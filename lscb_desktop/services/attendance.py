@@ -30,6 +30,7 @@ from lscb_desktop.models import (
     Membership,
     Person,
 )
+from lscb_desktop.services.attendance_cells import Cell, fill_cells, write_cell
 from lscb_desktop.services.periods import Period
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
@@ -186,44 +187,29 @@ def record_attendance(
 ) -> None:
     """Records what happened for one expected attendee (None clears it).
 
-    A substitute is a person on file or a typed name; other statuses clear the substitute.
+    A substitute is a person on file or a typed name; other statuses clear the substitute. Two
+    people recording the same cell at once never meet an error: the later one's choice stands
+    (see :mod:`lscb_desktop.services.attendance_cells`).
     """
     if status is AttendanceStatus.SUBSTITUTE and substitute_id == person_id:
         raise InvalidInput({"substitute": "A member cannot substitute for themselves."})
+    cell = None
+    if status is AttendanceStatus.SUBSTITUTE:
+        name = "" if substitute_id else substitute_name.strip()
+        cell = Cell(status, substitute_id, name)
+    elif status is not None:
+        cell = Cell(status)
     with database.session() as session:
-        record = session.scalar(
-            select(Attendance).where(
-                Attendance.meeting_id == meeting_id, Attendance.person_id == person_id
-            )
-        )
-        if status is None:
-            if record is not None:
-                session.delete(record)
-            return
-        if record is None:
-            record = Attendance(meeting_id=meeting_id, person_id=person_id, status=status)
-            session.add(record)
-        record.status = status
-        if status is AttendanceStatus.SUBSTITUTE:
-            record.substitute_id = substitute_id
-            record.substitute_name = "" if substitute_id else substitute_name.strip()
-        else:
-            record.substitute_id = None
-            record.substitute_name = ""
+        write_cell(session, meeting_id, person_id, cell)
 
 
 def mark_all_present(database: Database, meeting_id: int) -> int:
-    """Marks everyone expected and not yet recorded as present; returns how many."""
+    """Marks everyone expected and not yet recorded as present; returns how many. A cell that
+    someone else records meanwhile keeps what they recorded."""
     sheet = meeting_sheet(database, meeting_id)
     missing = [row.person_id for row in sheet.attendees if row.status is None]
     with database.session() as session:
-        for person_id in missing:
-            session.add(
-                Attendance(
-                    meeting_id=meeting_id, person_id=person_id, status=AttendanceStatus.PRESENT
-                )
-            )
-    return len(missing)
+        return fill_cells(session, meeting_id, missing, AttendanceStatus.PRESENT)
 
 
 def add_guest(database: Database, meeting_id: int, name: str, organisation: str = "") -> int:

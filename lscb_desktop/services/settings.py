@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import enum
 import re
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -162,9 +163,27 @@ def load_settings(database: Database) -> Settings:
         return read_settings(session)
 
 
-def save_settings(database: Database, settings: Settings) -> None:
+class _Keep(enum.Enum):
+    LOGO = "keep the logo"
+
+
+#: ``save_settings(..., logo=KEEP_LOGO)`` leaves the logo as it is.
+KEEP_LOGO = _Keep.LOGO
+
+
+def save_settings(
+    database: Database,
+    settings: Settings,
+    logo: bytes | Literal[_Keep.LOGO] | None = KEEP_LOGO,
+) -> None:
+    """Saves the settings and, unless KEEP_LOGO, the logo (None removes it), all or nothing;
+    a logo that is not a PNG or JPEG image raises ValueError (see :func:`check_logo`)."""
+    if logo is not KEEP_LOGO:
+        check_logo(logo)
     with database.session() as session:
         write_settings(session, settings)
+        if logo is not KEEP_LOGO:
+            _write_logo(session, logo)
 
 
 def read_settings(session: Session) -> Settings:
@@ -210,21 +229,30 @@ def load_logo(database: Database) -> bytes | None:
         return base64.b64decode(row.value) if row is not None and row.value else None
 
 
-def save_logo(database: Database, data: bytes | None) -> None:
-    """Sets the logo (None removes it); raises ValueError for a file that is not PNG or JPEG."""
+def check_logo(data: bytes | None) -> None:
+    """A ValueError ("logo: …") for a file that is not a PNG or JPEG image of at most 2 MB."""
     if data is not None:
         if not data.startswith(_IMAGE_SIGNATURES):
             raise ValueError("logo: choose a PNG or JPEG image")
         if len(data) > LOGO_MAX_BYTES:
             raise ValueError("logo: the image is over 2 MB; choose a smaller one")
+
+
+def save_logo(database: Database, data: bytes | None) -> None:
+    """Sets the logo (None removes it); raises ValueError for a file that is not PNG or JPEG."""
+    check_logo(data)
     with database.session() as session:
-        row = session.get(Setting, LOGO_KEY)
-        if data is None:
-            if row is not None:
-                session.delete(row)
-            return
-        text = base64.b64encode(data).decode("ascii")
-        if row is None:
-            session.add(Setting(key=LOGO_KEY, value=text))
-        else:
-            row.value = text
+        _write_logo(session, data)
+
+
+def _write_logo(session: Session, data: bytes | None) -> None:
+    row = session.get(Setting, LOGO_KEY)
+    if data is None:
+        if row is not None:
+            session.delete(row)
+        return
+    text = base64.b64encode(data).decode("ascii")
+    if row is None:
+        session.add(Setting(key=LOGO_KEY, value=text))
+    elif row.value != text:
+        row.value = text
