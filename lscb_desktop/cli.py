@@ -16,6 +16,7 @@ from lscb_desktop import APP_NAME, __version__, cli_documents, cli_history, cli_
 from lscb_desktop.config import sample_database_path
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.store import Database, DatabaseError, open_database
+from lscb_desktop.store.database import display_target
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -28,8 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", help=db_help)
+    parser.add_argument("--ignore-lock", action="store_true", help=cli_safety.IGNORE_LOCK_HELP)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument(
+        "--ignore-lock",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=cli_safety.IGNORE_LOCK_HELP,
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", parents=[common], help="create the sample (Luton) database")
@@ -120,7 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         create_sample(database, args.today)
     finally:
         database.dispose()
-    print(f"Created the sample database at {target}")
+    print(f"Created the sample database at {display_target(target)}")
     return EXIT_OK
 
 
@@ -168,6 +176,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import NoResultFound  # noqa: PLC0415
 
     from lscb_desktop.services.workbook import export_workbook  # noqa: PLC0415
+    from lscb_desktop.store.versions import RecordGone  # noqa: PLC0415
 
     database = _with_database(args)
     try:
@@ -176,7 +185,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             message = f"Exported {database.display_name} to {args.path}"
         else:
             message = cli_documents.run(args, database)
-    except (ValueError, LookupError, NoResultFound) as exc:
+    except (ValueError, LookupError, NoResultFound, RecordGone) as exc:
         print(f"lscb-desktop: {_reason(exc)}", file=sys.stderr)
         return EXIT_FAILED
     finally:
@@ -186,10 +195,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _reason(exc: Exception) -> str:
-    """The user's words for a record that is not there (SQLAlchemy's get_one says it plainly)."""
+    """The user's words for a record that is not there (the window's words, "someone else has
+    deleted it", do not fit a number typed on the command line)."""
     from sqlalchemy.exc import NoResultFound  # noqa: PLC0415
 
-    if isinstance(exc, NoResultFound):
+    from lscb_desktop.store.versions import RecordGone  # noqa: PLC0415
+
+    if isinstance(exc, NoResultFound | RecordGone):
         return "there is no such record; see `lscb-desktop list meetings` (or groups, people)"
     return str(exc)
 
@@ -264,7 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = COMMANDS.get(args.command or "", cmd_window)
     try:
-        return handler(args)
+        # A command writing a file holds its lock throughout; refused if another program has it.
+        with cli_safety.write_lock(args):
+            return handler(args)
     except (DatabaseError, OutputError) as exc:
         print(f"lscb-desktop: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -1,6 +1,10 @@
 """The command line's safety commands: ``check``, ``backup``, ``backups``, ``restore``, and the
 checks every other command makes on the database it opens.
 
+A command that writes a database file (``demo``, ``import``, ``restore``, ``copy`` into a file)
+takes the lock beside it for as long as it runs, and is refused when another live program holds
+it (a window, or another command), unless ``--ignore-lock``; reading commands never look.
+
 A command that reads records runs SQLite's quick check first (it reads every page: about 0.1 s
 warm and 0.4 s cold for the 60 MB benchmark database), so that none carries on over a damaged
 file; a command that writes takes the day's automatic backup first.
@@ -12,11 +16,12 @@ import argparse
 import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lscb_desktop.config import default_database_path
-from lscb_desktop.store import Database, DatabaseError, open_database
+from lscb_desktop.config import default_database_path, sample_database_path
+from lscb_desktop.store import Database, DatabaseError, lockfile, open_database
 from lscb_desktop.store import backups as store
 from lscb_desktop.store.database import DamagedDatabase, database_url
 
@@ -45,6 +50,60 @@ def database_path(db: str | None) -> Path:
     if not url.startswith("sqlite:///") or url.endswith(":memory:"):
         raise DatabaseError("Backups are kept for database files only, not a server database.")
     return Path(url.removeprefix("sqlite:///"))
+
+
+# -- the lock of a file being written --------------------------------------------------------------
+
+IGNORE_LOCK_HELP = (
+    "write even though another program has the database file open (only when you are sure it "
+    "is not in use: its lock was left behind)"
+)
+
+
+def written_file(args: argparse.Namespace) -> Path | None:
+    """The database file ``args.command`` writes, or None for a command that only reads (or
+    writes a server database)."""
+    if args.command == "demo":
+        target: str | Path | None = args.db or sample_database_path()
+    elif args.command in ("import", "restore"):
+        target = args.db
+    elif args.command == "copy":
+        target = args.target
+    else:
+        return None
+    url = database_url(target if target is not None else default_database_path())
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+@contextlib.contextmanager
+def write_lock(args: argparse.Namespace) -> Iterator[None]:
+    """Holds the lock of the file the command writes while it runs. Raises :class:`DatabaseError`
+    (the window's words, and what to do) when another program has the file open, unless
+    ``--ignore-lock``."""
+    path = written_file(args)
+    if path is None or not path.parent.is_dir():  # nothing there that anyone can have open
+        yield
+        return
+    try:
+        lock = lockfile.acquire(path)
+    except lockfile.Locked as held:
+        if not getattr(args, "ignore_lock", False):
+            raise DatabaseError(
+                f"{held} Nothing was changed. Close it there first, or, if you are sure it is "
+                "not in use, run the command again with --ignore-lock."
+            ) from held
+        print(f"lscb-desktop: warning: {held} Going ahead (--ignore-lock).", file=sys.stderr)
+        yield
+        return
+    except OSError:  # a folder that cannot be written: the command says so when it writes
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # -- opening for the other commands ---------------------------------------------------------------
