@@ -191,7 +191,9 @@ def postgres_server() -> Iterator[dict[str, str] | None]:
     try:
         yield {
             "LSCB_TEST_DATABASE_URL": url,
-            "LSCB_TEST_PG_RESTART": json.dumps([*pg_ctl, "-m", "fast", "restart"]),
+            "LSCB_TEST_PG_RESTART": json.dumps(
+                [*pg_ctl, "-l", str(folder / "server.log"), "-m", "fast", "restart"]
+            ),
         }
     finally:
         subprocess.run([*pg_ctl, "-m", "immediate", "stop"], check=False, capture_output=True)

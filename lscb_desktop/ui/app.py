@@ -19,7 +19,9 @@ from lscb_desktop.services.privacy import (
     start_private_session,
     tighten_database,
 )
-from lscb_desktop.store import DatabaseError, open_database
+from lscb_desktop.store import Database, DatabaseError
+from lscb_desktop.store.readonly import ReadOnlyDatabase
+from lscb_desktop.ui import lock_dialog
 
 log = logging.getLogger("lscb_desktop")
 
@@ -56,10 +58,14 @@ def user_message(value: BaseException) -> str:
 
     from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
 
+    from lscb_desktop.store.errors import explain  # noqa: PLC0415
+
+    if isinstance(value, ReadOnlyDatabase):  # says itself that nothing was saved
+        return str(value)
     if isinstance(value, DatabaseError):  # ours: written for the user (a damaged file, say)
         what = str(value)
     elif isinstance(value, SQLAlchemyError | sqlite3.Error):  # their text holds SQL
-        what = "The database could not do what was asked."
+        what = explain(value) or "The database could not do what was asked."
     else:
         what = f"Something went wrong: {value}"
     return (
@@ -86,6 +92,21 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _open_at_start(db: str | None) -> Database | None:
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
+    from lscb_desktop.store.database import database_url  # noqa: PLC0415
+
+    url = make_url(database_url(db))
+    if url.get_backend_name() != "postgresql":
+        return lock_dialog.open_for_window(None, db)
+    from lscb_desktop.services.connections import ServerConnection  # noqa: PLC0415
+    from lscb_desktop.ui.connect_dialog import ServerLogin, open_server  # noqa: PLC0415
+
+    login = ServerLogin(ServerConnection.from_url(str(db)), url.password)
+    return open_server(None, login)
+
+
 def run_window(db: str | None) -> int:
     # Before anything is written: private files and folders, and the private temporary folder
     # that papers opened or printed go to; it is removed when the window closes.
@@ -95,18 +116,26 @@ def run_window(db: str | None) -> int:
         app = create_app()
         sys.excepthook = show_unexpected_error
         try:
-            database = open_database(db)
+            # The lock beside a file is taken here (or the user chooses read-only or cancel); a
+            # server database without a password uses the remembered one, or asks for it.
+            database = _open_at_start(db)
         except DatabaseError as exc:
             QMessageBox.critical(None, APP_NAME, str(exc))
             return 1
-        if database.path is not None:
-            tighten_database(database.path)  # one made by an older version, outside our folder
-        from lscb_desktop.ui.main_window import MainWindow  # noqa: PLC0415 - heavy, loaded late
+        if database is None:  # cancelled: someone else has it open
+            return 0
+        try:
+            if database.path is not None and not database.read_only:
+                tighten_database(database.path)  # one made by an older version, elsewhere
+            from lscb_desktop.ui.main_window import MainWindow  # noqa: PLC0415 - heavy, late
 
-        window = MainWindow(database)
-        window.show()
-        code = app.exec()
-        database.dispose()
+            window = MainWindow(database)
+            window.show()
+            code = app.exec()
+            database = window.database  # the one open at the end (File > Open switches)
+        finally:
+            lock_dialog.release(database)
+            database.dispose()
         return int(code)
     finally:
         end_private_session()

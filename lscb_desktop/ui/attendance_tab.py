@@ -261,7 +261,8 @@ class RecordPage(QWidget):
         elif self.sheet.status is MeetingStatus.PLANNED:
             note = "This meeting is still planned: rates count it once it is marked held. " + note
         self.note.setText(note + "  Keys: P present, A apologies, S substitute, X absent.")
-        if self.sheet.attendees:
+        if self.sheet.attendees and self.current_attendee() is None:
+            # The table keeps the selected person across a refresh; else the same line as before.
             self.table.selectRow(max(0, min(row, len(self.sheet.attendees) - 1)))
 
     def current_attendee(self) -> AttendeeRow | None:

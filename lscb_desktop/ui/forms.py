@@ -1,4 +1,5 @@
-"""Pieces every form uses: a field with its message beneath, searchable pickers, date fields.
+"""Pieces every form uses: a field with its message beneath, searchable pickers, date fields,
+and :class:`FormDialog`, the Save-and-Cancel dialog of a record.
 
 Date fields keep to the years the program accepts (the settings' earliest year to 2100), so that
 a slip of the keyboard cannot record a meeting in 1900. A year typed outside them is refused by
@@ -13,16 +14,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, QObject, Qt
+from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
     QDateTimeEdit,
+    QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +35,9 @@ from PySide6.QtWidgets import (
 from lscb_desktop import clock
 from lscb_desktop.services.people import Choice
 from lscb_desktop.services.settings import LATEST_YEAR, Settings
-from lscb_desktop.services.validation import date_problem
+from lscb_desktop.services.validation import InvalidInput, date_problem
+from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved
 
 DATE_FORMAT = "dd/MM/yyyy"
 ERROR_STYLE = "color: #b00020;"
@@ -311,3 +318,117 @@ class OptionalDate(QWidget):
     def set_value(self, value: dt.date | None) -> None:
         self.check.setChecked(value is not None)
         show_date(self.edit, value or clock.today())
+
+
+# -- date and time, choices, and the dialog every record form is -----------------------------
+
+DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
+
+
+def to_qdatetime(value: dt.datetime) -> QDateTime:
+    return QDateTime(to_qdate(value.date()), QTime(value.hour, value.minute))
+
+
+def from_qdatetime(value: QDateTime) -> dt.datetime:
+    time = value.time()
+    return dt.datetime.combine(from_qdate(value.date()), dt.time(time.hour(), time.minute()))
+
+
+def datetime_edit(
+    value: dt.datetime, *, earliest_year: int = DEFAULT_EARLIEST_YEAR
+) -> QDateTimeEdit:
+    """A dd/MM/yyyy HH:mm field with a calendar, kept within earliest_year..2100."""
+    edit = QDateTimeEdit(to_qdatetime(value))
+    edit.setDisplayFormat(DATETIME_FORMAT)
+    edit.setCalendarPopup(True)
+    limit_dates(edit, earliest_year)
+    return edit
+
+
+def show_datetime(edit: QDateTimeEdit, value: dt.datetime) -> None:
+    """Puts ``value`` in a limited date-and-time field, widening its range if need be."""
+    show_date(edit, value.date())
+    edit.setDateTime(to_qdatetime(value))
+
+
+def enum_combo(values: object, current: object, blank: str | None = None) -> QComboBox:
+    combo = QComboBox()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for value in values:  # type: ignore[attr-defined]
+        combo.addItem(value.label, value)
+    index = combo.findData(current)
+    combo.setCurrentIndex(max(index, 0))
+    return combo
+
+
+class FormDialog(RecordDialog):
+    """A form with Save and Cancel; ``save_record`` raises InvalidInput to keep it open.
+
+    A form of a record on file notes it as it opens (``records``, ``load``): saving over a
+    change someone else made meanwhile asks what to do (see ``conflict_dialog``)."""
+
+    def __init__(self, database: Database, title: str, parent: QWidget | None) -> None:
+        super().__init__(database, parent)
+        self.setWindowTitle(title)
+        self.form_layout = QFormLayout()
+        self.form = Form(self.form_layout)
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.saved_id: int | None = None
+        # The fields scroll when the form is taller than the screen (a laptop's 768 pixels,
+        # once messages appear under fields); the message and the buttons always show.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(self.form_layout)
+        body_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def fit_to_screen(self, width: int, height: int) -> None:
+        """Resize to ``width`` x ``height``, but never taller than the screen leaves room for."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            height = min(height, screen.availableGeometry().height() - 60)
+        self.resize(width, height)
+
+    def save_record(self) -> int | None:
+        raise NotImplementedError
+
+    def clear_messages(self) -> None:
+        self.form.clear_problems()
+        self.message.hide()
+
+    def save(self) -> None:
+        self.clear_messages()
+        try:
+            # The services refuse a date outside the years in the settings too; checking here
+            # first names a field whose typed year the date widget quietly put back.
+            dates = self.form.date_problems()
+            if dates:
+                raise InvalidInput(dates)
+            self.saved_id = self.guarded_save(self.save_record)
+        except InvalidInput as exc:
+            leftovers = self.form.show_problems(exc.problems)
+            if leftovers:
+                self.message.setText("\n".join(leftovers))
+                self.message.show()
+            return
+        except Unsaved:
+            return
+        self.accept()

@@ -106,7 +106,18 @@ class HomeTab(QWidget):
         summary: Home = home(self.database, today)
         self.heading.setText(f"{summary.today:%A %d %B %Y}")
         for key, model in self.models.items():
+            view = self.lists[key]
+            index = view.currentIndex()
+            chosen = None
+            if index.isValid() and index.row() < len(model.lines):
+                line = model.lines[index.row()]
+                chosen = (line.kind, line.record_id)
             model.set_lines(getattr(summary, key))
+            # The line the user had selected stays selected, wherever it now is.
+            for row, line in enumerate(model.lines):
+                if (line.kind, line.record_id) == chosen:
+                    view.setCurrentIndex(model.index(row, 0))
+                    break
 
     def _activated(self, key: str, index: QModelIndex) -> None:
         lines = self.models[key].lines

@@ -21,19 +21,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lscb_desktop import APP_NAME, __version__, clock
-from lscb_desktop.services.files import OutputError
+from lscb_desktop import APP_NAME, __version__
+from lscb_desktop.services.connections import ServerConnection, is_server_url
 from lscb_desktop.services.settings import Settings, load_settings
-from lscb_desktop.store import Database, DatabaseError, open_database
+from lscb_desktop.store import Database, DatabaseError
+from lscb_desktop.ui import lock_dialog
+from lscb_desktop.ui.connect_dialog import ConnectDialog, ServerLogin, open_server
 from lscb_desktop.ui.documents import open_after_saving, set_open_after_saving
 from lscb_desktop.ui.guide import show_user_guide
+from lscb_desktop.ui.live_refresh import LiveRefresh, tabs_showing
+from lscb_desktop.ui.recent import (
+    fill_recent_menu,
+    recent_databases,
+    remember_recent,
+)
+from lscb_desktop.ui.recent import last_folder as _folder
+from lscb_desktop.ui.recent import remember_folder as _remember_folder
 from lscb_desktop.ui.restore_dialog import RestoreDialog, backup_on_open, confirm_and_restore
-from lscb_desktop.ui.workers import Report, consume, run_with_progress
 
 if TYPE_CHECKING:
     # The tabs' modules (and what they load: charts, reports, phone numbers) are imported when
     # a tab is first shown, not at start-up.
     from lscb_desktop.services.history import Subject
+    from lscb_desktop.store.watch import Changes
     from lscb_desktop.ui.attendance_tab import AttendanceTab
     from lscb_desktop.ui.board_tab import BoardTab
     from lscb_desktop.ui.home_tab import HomeTab
@@ -42,8 +52,7 @@ if TYPE_CHECKING:
     from lscb_desktop.ui.reviews_tab import AuditsTab, CaseReviewsTab
     from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 
-RECENT_KEY = "recent/databases"
-RECENT_MAX = 8
+__all__ = ["MainWindow", "recent_databases", "remember_recent"]
 
 
 class RecordTab(Protocol):
@@ -71,9 +80,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._build_tabs()
         self._build_menus()
-        self._apply_terms()
+        self.apply_terms()
         self._restore_state()
         remember_recent(database)
+        self.live_refresh = LiveRefresh(self, self.show_changes)
+        self.live_refresh.watch(database)
 
     # -- tabs ---------------------------------------------------------------------------------
     #
@@ -239,16 +250,40 @@ class MainWindow(QMainWindow):
             tab.refresh()
         self._stale.clear()
 
-    def _apply_terms(self) -> None:
+    def show_changes(self, changes: Changes) -> None:
+        """Someone else changed records: the tab in view shows them now (keeping the selection,
+        sort and search), the other tabs that show them when they are next shown."""
+        if changes.touches({"setting"}):
+            self.settings = load_settings(self.database)
+            self.apply_terms()
+        keys = tabs_showing(changes) & set(self._built)
+        current = self.TAB_KEYS[self.tabs.currentIndex()]
+        self._stale.update(keys - {current})
+        if current in keys:
+            self._built[current].refresh()  # type: ignore[attr-defined]
+            self.show_status("Brought up to date with changes made by someone else")
+
+    def apply_terms(self) -> None:
         """The title, tab names and labels follow the organisation's name and chosen terms."""
-        self.setWindowTitle(f"{self.settings.organisation_name} — {self.database.display_name}")
+        title = f"{self.settings.organisation_name} — {self.database.display_name}"
+        if self.database.read_only:
+            title += " (read-only)"
+        self.setWindowTitle(title)
         self.tabs.setTabText(self.TAB_KEYS.index("board"), self.settings.term_board)
         if "board" in self._built:
             self.board_tab.set_terms(self.settings.term_board)
         if "reviews" in self._built:
             self.reviews_tab.set_terms(self.settings.term_review)
         self.view_actions[1].setText(f"&{self.settings.term_board}")
-        self.statusBar().showMessage(f"Database: {self.database.path or self.database.url}")
+        self.statusBar().showMessage(f"Database: {self.where()}")
+
+    def where(self) -> str:
+        """The open database as the user may be told it: its file, or the shared database."""
+        if self.database.path is not None:
+            return str(self.database.path)
+        if self.database.on_server:
+            return ServerConnection.from_url(self.database.engine.url).label
+        return self.database.display_name
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -277,6 +312,9 @@ class MainWindow(QMainWindow):
         self._action(
             "&Open database…", self.open_database, QKeySequence.StandardKey.Open, file_menu
         )
+        self.connect_action = self._action(
+            "Connect to a &shared database…", self.connect_to_server, None, file_menu
+        )
         self.recent_menu = file_menu.addMenu("&Recent databases")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -284,6 +322,7 @@ class MainWindow(QMainWindow):
         self.restore_action = self._action(
             "&Restore from backup…", self.restore_from_backup, None, file_menu
         )
+        self.copy_action = self._action("&Copy database to…", self.copy_database, None, file_menu)
         file_menu.addSeparator()
         self.import_action = self._action(
             "&Import workbook…", self.import_workbook, None, file_menu
@@ -437,14 +476,20 @@ class MainWindow(QMainWindow):
     # -- databases ----------------------------------------------------------------------------
 
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = recent_databases()
-        for path in paths:
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _checked=False, p=path: self.switch_to(Path(p)))
-            action.setEnabled(Path(path).exists())
-        if not paths:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        fill_recent_menu(self.recent_menu, self.open_recent)
+
+    def open_recent(self, entry: str) -> bool:
+        """Opens a Recent entry: a file, or a shared database (its password from the credential
+        store, or asked for)."""
+        if is_server_url(entry):
+            return self.switch_to(ServerLogin(ServerConnection.from_url(entry)))
+        return self.switch_to(Path(entry))
+
+    def connect_to_server(self) -> None:
+        """File > Connect to a shared database…"""
+        login = ConnectDialog.ask(self)
+        if login is not None:
+            self.switch_to(login)
 
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -475,18 +520,24 @@ class MainWindow(QMainWindow):
             _remember_folder(path)
             self.switch_to(Path(path))
 
-    def switch_to(self, path: Path, *, reopen: bool = False) -> bool:
-        """Opens another database in this window (``reopen``: the same one again, after a
-        restore); the current one stays open if that fails."""
-        same = self.database.path is not None and path.resolve() == self.database.path.resolve()
-        if same and not reopen:
+    def switch_to(self, target: Path | ServerLogin, *, reopen: bool = False) -> bool:
+        """Opens another database in this window: a file, or a shared database (``reopen``: the
+        same one again, after a restore); the current one stays open if that fails."""
+        if self._is_open(target) and not reopen:
             return True
         try:
-            database = backup_on_open(self, open_database(path))
+            if isinstance(target, ServerLogin):
+                opened = open_server(self, target)
+            else:
+                opened = lock_dialog.open_for_window(self, target)
+            if opened is None:  # the user cancelled
+                return False
+            database = backup_on_open(self, opened)
         except DatabaseError as exc:
             QMessageBox.warning(self, "Open database", str(exc))
             return False
         self._save_state()
+        self.live_refresh.stop()
         old = self.database
         self.database = database
         self.settings = load_settings(database)
@@ -502,13 +553,28 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         self.tabs.setCurrentIndex(index)
         self._tab(self.TAB_KEYS[index])
-        self._apply_terms()
+        self.apply_terms()
+        lock_dialog.release(old)
         old.dispose()
         remember_recent(database)
+        self.live_refresh.watch(database)
         self.show_status(f"Opened {database.display_name}")
         return True
 
+    def _is_open(self, target: Path | ServerLogin) -> bool:
+        if isinstance(target, ServerLogin):
+            return (
+                self.database.on_server
+                and ServerConnection.from_url(self.database.engine.url) == target.connection
+            )
+        return self.database.path is not None and target.resolve() == self.database.path.resolve()
+
     def backup_now(self) -> None:
+        if self.database.on_server:
+            from lscb_desktop.ui.copy_dialog import backup_server  # noqa: PLC0415
+
+            backup_server(self)
+            return
         if self.database.path is None:
             QMessageBox.information(self, "Backup", "Only a database file can be backed up here.")
             return
@@ -529,86 +595,40 @@ class MainWindow(QMainWindow):
         """File > Restore from backup…: choose a backup, confirm, restore, reopen."""
         path = self.database.path
         if path is None:
-            QMessageBox.information(self, "Restore", "Only a database file has backups here.")
+            QMessageBox.information(
+                self,
+                "Restore",
+                "Restore from backup is for database files only. A shared database is restored "
+                "on its server by your IT team; or open a backup file here and copy it to an "
+                "empty database on the server with File > Copy database to….",
+            )
             return
         backup = RestoreDialog.choose(self, path)
-        if backup is not None and confirm_and_restore(self, self.database, backup):
+        if backup is None:
+            return
+        self.live_refresh.stop()  # its connection to the file too must let go of it
+        if confirm_and_restore(self, self.database, backup):
             self.switch_to(path, reopen=True)
+        else:
+            self.live_refresh.watch(self.database)
+
+    def copy_database(self) -> None:
+        """File > Copy database to…: a new file or a (new, empty) shared database."""
+        from lscb_desktop.ui.copy_dialog import copy_from_window  # noqa: PLC0415
+
+        copy_from_window(self)
 
     # -- workbook -----------------------------------------------------------------------------
 
     def import_workbook(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import workbook", _folder(), "Excel workbooks (*.xlsx)"
-        )
-        if not path:
-            return
-        _remember_folder(path)
-        from lscb_desktop.services.workbook import ImportFailed, import_workbook  # noqa: PLC0415
+        from lscb_desktop.ui.workbook_actions import import_into  # noqa: PLC0415
 
-        database = self.database
-        outcome = run_with_progress(
-            self,
-            "Import workbook",
-            lambda report: import_workbook(database, Path(path), report),
-            f"Importing {Path(path).name}…",
-        )
-        if outcome.cancelled:
-            self.show_status("Import cancelled: nothing was changed")
-            return
-        if isinstance(outcome.error, ImportFailed):
-            failed = outcome.error
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                "Import workbook",
-                f"{Path(path).name} was not imported: {len(failed.problems)} "
-                "problem(s) were found. Nothing in the database was changed.\n\n"
-                "Correct the rows below in the workbook and import it again.",
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            box.setDetailedText("\n".join(str(p) for p in failed.problems))
-            box.exec()
-            return
-        if outcome.error is not None:
-            raise outcome.error
-        result = outcome.result
-        assert result is not None
-        self.settings = load_settings(self.database)
-        self._apply_terms()
-        self.refresh_all()
-        text = result.summary()
-        if result.warnings:
-            text += "\n\nWarnings:\n" + "\n".join(result.warnings)
-        QMessageBox.information(self, "Import workbook", text)
+        import_into(self)
 
     def export_workbook(self) -> None:
-        suggested = str(
-            Path(_folder()) / f"{self.settings.organisation_short_name} records "
-            f"{clock.today():%Y-%m-%d}.xlsx"
-        )
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export workbook", suggested, "Excel workbooks (*.xlsx)"
-        )
-        if not path:
-            return
-        _remember_folder(path)
-        from lscb_desktop.services.workbook import iter_export  # noqa: PLC0415 - openpyxl, late
+        from lscb_desktop.ui.workbook_actions import export_from  # noqa: PLC0415
 
-        database = self.database
-
-        def job(report: Report) -> None:
-            consume(iter_export(database, Path(path)), report)
-
-        outcome = run_with_progress(self, "Export workbook", job, "Exporting…")
-        if outcome.cancelled:
-            self.show_status("Export cancelled: no file was written")
-        elif isinstance(outcome.error, OutputError):
-            QMessageBox.warning(self, "Export workbook", str(outcome.error))
-        elif outcome.error is not None:
-            raise outcome.error
-        else:
-            self.show_status(f"Exported to {path}")
+        export_from(self)
 
     # -- settings and help ---------------------------------------------------------------------
 
@@ -618,7 +638,7 @@ class MainWindow(QMainWindow):
         saved: Settings | None = SettingsDialog.edit(self, self.database)
         if saved is not None:
             self.settings = saved
-            self._apply_terms()
+            self.apply_terms()
             self.refresh_all()
             self.show_status("Settings saved")
 
@@ -628,7 +648,7 @@ class MainWindow(QMainWindow):
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<br>Records, meetings and attendance for "
             f"{self.settings.organisation_name}.<br><br>"
-            f"Database: {self.database.path or self.database.url}",
+            f"Database: {self.where()}",
         )
 
     # -- window state ----------------------------------------------------------------------------
@@ -670,6 +690,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()
+        self.live_refresh.stop()
         super().closeEvent(event)
 
 
@@ -677,26 +698,3 @@ def _splitters(tab: RecordTab) -> list[QSplitter]:
     """The tab's named splitters, whose positions are remembered."""
     assert isinstance(tab, QWidget)
     return [s for s in tab.findChildren(QSplitter) if s.objectName()]
-
-
-def _folder() -> str:
-    return str(QSettings().value("paths/last_folder", str(Path.home())))
-
-
-def _remember_folder(path: str) -> None:
-    QSettings().setValue("paths/last_folder", str(Path(path).parent))
-
-
-def recent_databases() -> list[str]:
-    value = QSettings().value(RECENT_KEY, [])
-    if isinstance(value, str):  # an .ini file gives back a list of one as a plain string
-        return [value]
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def remember_recent(database: Database) -> None:
-    if database.path is None:
-        return
-    path = str(database.path.resolve())
-    paths = [path, *(p for p in recent_databases() if p != path)][:RECENT_MAX]
-    QSettings().setValue(RECENT_KEY, paths)

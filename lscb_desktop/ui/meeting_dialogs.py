@@ -5,22 +5,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -45,116 +42,33 @@ from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.periods import Period
 from lscb_desktop.services.schedule import STEPS, create_meetings, propose_meetings
 from lscb_desktop.services.settings import load_settings
-from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import (
-    DEFAULT_EARLIEST_YEAR,
     ChoiceCombo,
     Form,
+    FormDialog,
     OptionalDate,
     date_edit,
     date_field_problem,
+    datetime_edit,
+    enum_combo,
     from_qdate,
-    limit_dates,
-    to_qdate,
+    from_qdatetime,
+    show_date,
+    show_datetime,
+    to_qdatetime,
 )
 
-DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
-
-
-def to_qdatetime(value: dt.datetime) -> QDateTime:
-    return QDateTime(to_qdate(value.date()), QTime(value.hour, value.minute))
-
-
-def from_qdatetime(value: QDateTime) -> dt.datetime:
-    time = value.time()
-    return dt.datetime.combine(from_qdate(value.date()), dt.time(time.hour(), time.minute()))
-
-
-def datetime_edit(
-    value: dt.datetime, *, earliest_year: int = DEFAULT_EARLIEST_YEAR
-) -> QDateTimeEdit:
-    """A dd/MM/yyyy HH:mm field with a calendar, kept within earliest_year..2100."""
-    edit = QDateTimeEdit(to_qdatetime(value))
-    edit.setDisplayFormat(DATETIME_FORMAT)
-    edit.setCalendarPopup(True)
-    limit_dates(edit, earliest_year)
-    return edit
-
-
-def enum_combo(values: object, current: object, blank: str | None = None) -> QComboBox:
-    combo = QComboBox()
-    if blank is not None:
-        combo.addItem(blank, None)
-    for value in values:  # type: ignore[attr-defined]
-        combo.addItem(value.label, value)
-    index = combo.findData(current)
-    combo.setCurrentIndex(max(index, 0))
-    return combo
-
-
-class FormDialog(QDialog):
-    """A form with Save and Cancel; ``save_record`` raises InvalidInput to keep it open."""
-
-    def __init__(self, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form_layout = QFormLayout()
-        self.form = Form(self.form_layout)
-        self.message = QLabel(self)
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setWordWrap(True)
-        self.message.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.saved_id: int | None = None
-        # The fields scroll when the form is taller than the screen (a laptop's 768 pixels,
-        # once messages appear under fields); the message and the buttons always show.
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addLayout(self.form_layout)
-        body_layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-
-    def fit_to_screen(self, width: int, height: int) -> None:
-        """Resize to ``width`` x ``height``, but never taller than the screen leaves room for."""
-        screen = self.screen() or QApplication.primaryScreen()
-        if screen is not None:
-            height = min(height, screen.availableGeometry().height() - 60)
-        self.resize(width, height)
-
-    def save_record(self) -> int | None:
-        raise NotImplementedError
-
-    def save(self) -> None:
-        self.form.clear_problems()
-        self.message.hide()
-        try:
-            # The services refuse a date outside the years in the settings too; checking here
-            # first names a field whose typed year the date widget quietly put back.
-            dates = self.form.date_problems()
-            if dates:
-                raise InvalidInput(dates)
-            self.saved_id = self.save_record()
-        except InvalidInput as exc:
-            leftovers = self.form.show_problems(exc.problems)
-            if leftovers:
-                self.message.setText("\n".join(leftovers))
-                self.message.show()
-            return
-        self.accept()
+__all__ = [
+    "ActionDialog",
+    "FormDialog",
+    "ItemDialog",
+    "MeetingDialog",
+    "PlanYearDialog",
+    "StandardItemsDialog",
+    "ask",
+    "enum_combo",
+]
 
 
 class MeetingDialog(FormDialog):
@@ -165,36 +79,29 @@ class MeetingDialog(FormDialog):
         group_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Edit meeting" if meeting_id else "New meeting", parent)
-        self.database = database
+        super().__init__(database, "Edit meeting" if meeting_id else "New meeting", parent)
         self.meeting_id = meeting_id
         settings = load_settings(database)
-        if meeting_id:
-            data = meeting_input(database, meeting_id)
-        else:
-            start = dt.datetime.combine(clock.today() + dt.timedelta(days=28), dt.time(10))
-            data = MeetingInput(
-                group_id=group_id,
-                starts_at=start,
-                ends_at=start + dt.timedelta(hours=2),
-                venue=settings.default_venue,
-                protective_marking=settings.protective_marking,
-            )
+        start = dt.datetime.combine(clock.today() + dt.timedelta(days=28), dt.time(10))
+        data = MeetingInput(
+            group_id=group_id,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            venue=settings.default_venue,
+            protective_marking=settings.protective_marking,
+        )
         self.group = ChoiceCombo(group_choices(database))
-        self.group.set_id(data.group_id)
         self.earliest_year = settings.earliest_year
         self.starts_at = datetime_edit(data.starts_at, earliest_year=self.earliest_year)
-        self.ends_at = QTimeEdit(
-            QTime(data.ends_at.hour, data.ends_at.minute) if data.ends_at else QTime(12, 0)
-        )
+        self.ends_at = QTimeEdit()
         self.ends_at.setDisplayFormat("HH:mm")
         self._start = data.starts_at
         self.starts_at.dateTimeChanged.connect(self._keep_length)
-        self.venue = QLineEdit(data.venue)
+        self.venue = QLineEdit()
         self.kind = enum_combo(MeetingKind, data.kind)
         self.status = enum_combo(MeetingStatus, data.status)
-        self.marking = QLineEdit(data.protective_marking)
-        self.notes = QPlainTextEdit(data.notes)
+        self.marking = QLineEdit()
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         for key, label, widget in (
             ("group", "&Group *", self.group),
@@ -207,7 +114,30 @@ class MeetingDialog(FormDialog):
             ("notes", "&Notes", self.notes),
         ):
             self.form.add(key, label, widget)
+        self.fill(data)
+        if meeting_id:
+            self.open_records()
         self.resize(520, 420)
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("meeting", self.meeting_id),) if self.meeting_id else ()
+
+    def load(self) -> None:
+        if self.meeting_id:
+            self.fill(meeting_input(self.database, self.meeting_id))
+
+    def fill(self, data: MeetingInput) -> None:
+        self.group.set_id(data.group_id)
+        self._start = data.starts_at  # moving the start here is no reason to move the end
+        show_datetime(self.starts_at, data.starts_at)
+        self.ends_at.setTime(
+            QTime(data.ends_at.hour, data.ends_at.minute) if data.ends_at else QTime(12, 0)
+        )
+        self.venue.setText(data.venue)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
+        self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
+        self.marking.setText(data.protective_marking)
+        self.notes.setPlainText(data.notes)
 
     def _keep_length(self) -> None:
         """Moving the start moves the end with it, so the meeting keeps its length."""
@@ -404,25 +334,18 @@ class ItemDialog(FormDialog):
         item_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Edit agenda item" if item_id else "New agenda item", parent)
-        self.database = database
+        super().__init__(database, "Edit agenda item" if item_id else "New agenda item", parent)
         self.meeting_id = meeting_id
         self.item_id = item_id
-        data = item_input(database, item_id) if item_id else ItemInput("")
-        self.title = QLineEdit(data.title)
+        self.title = QLineEdit()
         self.presenter = ChoiceCombo(person_choices(database), blank="")
-        self.presenter.set_id(data.presenter_id)
-        if data.presenter_id is None and data.presenter_text:
-            self.presenter.setEditText(data.presenter_text)
         self.presenter.setToolTip("Pick a person, or type a name or role")
-        self.purpose = enum_combo(Purpose, data.purpose, blank="")
+        self.purpose = enum_combo(Purpose, None, blank="")
         self.minutes = QSpinBox()
         self.minutes.setRange(0, 600)
         self.minutes.setSuffix(" minutes")
-        self.minutes.setValue(data.minutes or 0)
         self.paper_expected = QCheckBox("A paper is to come for this item")
-        self.paper_expected.setChecked(data.paper_expected)
-        self.notes = QPlainTextEdit(data.notes)
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         for key, label, widget in (
             ("title", "&Title *", self.title),
@@ -433,7 +356,27 @@ class ItemDialog(FormDialog):
             ("notes", "&Notes", self.notes),
         ):
             self.form.add(key, label, widget)
+        self.fill(ItemInput(""))
+        if item_id:
+            self.open_records()
         self.resize(560, 360)
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("agenda_item", self.item_id),) if self.item_id else ()
+
+    def load(self) -> None:
+        if self.item_id:
+            self.fill(item_input(self.database, self.item_id))
+
+    def fill(self, data: ItemInput) -> None:
+        self.title.setText(data.title)
+        self.presenter.set_id(data.presenter_id)
+        if data.presenter_id is None and data.presenter_text:
+            self.presenter.setEditText(data.presenter_text)
+        self.purpose.setCurrentIndex(max(0, self.purpose.findData(data.purpose)))
+        self.minutes.setValue(data.minutes or 0)
+        self.paper_expected.setChecked(data.paper_expected)
+        self.notes.setPlainText(data.notes)
 
     def value(self) -> ItemInput:
         return ItemInput(
@@ -462,34 +405,25 @@ class ActionDialog(FormDialog):
         case_review_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Edit action" if action_id else "New action", parent)
-        self.database = database
+        super().__init__(database, "Edit action" if action_id else "New action", parent)
         self.action_id = action_id
-        data = (
-            action_input(database, action_id)
-            if action_id
-            else ActionInput(
-                "",
-                meeting_id=meeting_id,
-                agenda_item_id=agenda_item_id,
-                audit_id=audit_id,
-                case_review_id=case_review_id,
-            )
+        data = ActionInput(
+            "",
+            meeting_id=meeting_id,
+            agenda_item_id=agenda_item_id,
+            audit_id=audit_id,
+            case_review_id=case_review_id,
         )
         self.data = data
-        self.description = QPlainTextEdit(data.description)
+        self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(self.fontMetrics().height() * 4)
         self.owner = ChoiceCombo(person_choices(database), blank="")
-        self.owner.set_id(data.owner_id)
-        if data.owner_id is None and data.owner_text:
-            self.owner.setEditText(data.owner_text)
         earliest_year = load_settings(database).earliest_year
         self.due = OptionalDate("Due by", earliest_year=earliest_year)
-        self.due.set_value(data.due_date)
         self.status = enum_combo(ActionStatus, data.status)
-        self.done_date = date_edit(data.done_date or clock.today(), earliest_year=earliest_year)
-        self.notes = QPlainTextEdit(data.notes)
+        self.done_date = date_edit(clock.today(), earliest_year=earliest_year)
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         for key, label, widget in (
             ("description", "&Action *", self.description),
@@ -501,8 +435,29 @@ class ActionDialog(FormDialog):
         ):
             self.form.add(key, label, widget)
         self.status.currentIndexChanged.connect(self._status_changed)
-        self._status_changed()
+        self.fill(data)
+        if action_id:
+            self.open_records()
         self.resize(560, 420)
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("action", self.action_id),) if self.action_id else ()
+
+    def load(self) -> None:
+        if self.action_id:
+            self.fill(action_input(self.database, self.action_id))
+
+    def fill(self, data: ActionInput) -> None:
+        self.data = data
+        self.description.setPlainText(data.description)
+        self.owner.set_id(data.owner_id)
+        if data.owner_id is None and data.owner_text:
+            self.owner.setEditText(data.owner_text)
+        self.due.set_value(data.due_date)
+        self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
+        show_date(self.done_date, data.done_date or clock.today())
+        self.notes.setPlainText(data.notes)
+        self._status_changed()
 
     def _status_changed(self) -> None:
         self.done_date.setEnabled(self.status.currentData() is ActionStatus.DONE)
@@ -530,22 +485,29 @@ class StandardItemsDialog(FormDialog):
     def __init__(
         self, database: Database, group_id: int, group_name: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(f"Standard agenda items — {group_name}", parent)
-        self.database = database
+        super().__init__(database, f"Standard agenda items — {group_name}", parent)
         self.group_id = group_id
-        opening, closing = standard_items(database, group_id)
         self.form_layout.addRow(
             QLabel("One item per line: title | purpose | minutes (purpose and minutes optional).")
         )
-        self.opening = QPlainTextEdit(opening)
-        self.closing = QPlainTextEdit(closing)
+        self.opening = QPlainTextEdit()
+        self.closing = QPlainTextEdit()
         for key, label, widget in (
             ("opening", "&Opening items", self.opening),
             ("closing", "&Closing items", self.closing),
         ):
             widget.setTabChangesFocus(True)
             self.form.add(key, label, widget)
+        self.open_records()
         self.resize(640, 420)
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("board_group", self.group_id),)
+
+    def load(self) -> None:
+        opening, closing = standard_items(self.database, self.group_id)
+        self.opening.setPlainText(opening)
+        self.closing.setPlainText(closing)
 
     def save_record(self) -> int:
         save_standard_items(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop.models import Role
+from lscb_desktop.services.concurrency import RecordGone, Snapshot, membership_snapshot, snapshot
 from lscb_desktop.services.members import (
     MembershipInput,
     add_member,
@@ -33,16 +33,18 @@ from lscb_desktop.services.people import (
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved, show_gone
 from lscb_desktop.ui.forms import ChoiceCombo, Form, date_edit, from_qdate, show_date
 
 NEW_PERSON = "— a new person —"
 
 
-class MemberDialog(QDialog):
+class MemberDialog(RecordDialog):
     """Adds a member to a group (a person on file or a new one), or edits a membership.
 
     The dialog stays open until the record is saved: a wrong field is named beneath it and
-    everything typed is kept.
+    everything typed is kept. Saving over a change someone else made to the person or the
+    membership since the form was opened asks what to do (see ``conflict_dialog``).
     """
 
     def __init__(
@@ -53,8 +55,7 @@ class MemberDialog(QDialog):
         membership_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.database = database
+        super().__init__(database, parent)
         self.group_id = group_id
         self.membership_id = membership_id
         self.saved_id: int | None = None
@@ -85,7 +86,7 @@ class MemberDialog(QDialog):
         layout.addWidget(self.general_message)
         layout.addWidget(buttons)
         if membership_id is not None:
-            self._load(membership_id)
+            self.open_records()
         (self.name if membership_id else self.person_picker).setFocus()
         self.resize(920, 560)
 
@@ -167,6 +168,23 @@ class MemberDialog(QDialog):
         self.pa_phone.setText(person.pa_phone)
         self._person_notes = person.notes
 
+    def take_snapshot(self) -> Snapshot:
+        if self.membership_id is not None:
+            return membership_snapshot(self.database, self.membership_id)
+        if self._person_id is not None:
+            return snapshot(self.database, ("person", self._person_id))
+        return Snapshot()
+
+    def load(self) -> None:
+        if self.membership_id is not None:
+            self._load(self.membership_id)
+        elif self._person_id is not None:
+            self._fill_person(person_input(self.database, self._person_id))
+
+    def clear_messages(self) -> None:
+        self.form.clear_problems()
+        self.general_message.hide()
+
     def _load(self, membership_id: int) -> None:
         form = member_form(self.database, membership_id)
         self._person_id = form.person_id
@@ -183,7 +201,17 @@ class MemberDialog(QDialog):
         if person_id == self._person_id:
             return
         self._person_id = person_id
-        self._fill_person(person_input(self.database, person_id) if person_id else PersonInput(""))
+        if person_id is None:
+            self.guard.use(Snapshot())
+            self._fill_person(PersonInput(""))
+            return
+        try:
+            self.guard.use(self.take_snapshot())  # noted before they are read, for saving
+            self.load()
+        except RecordGone as exc:
+            show_gone(self, exc)
+            self._person_id = None
+            self.person_picker.set_id(None)
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -221,8 +249,7 @@ class MemberDialog(QDialog):
         return {key: text for key, text in shown.items() if text}
 
     def save(self) -> None:
-        self.form.clear_problems()
-        self.general_message.hide()
+        self.clear_messages()
         # The service refuses dates outside the settings' years too; the form says so first.
         problems: dict[str, str] = self.form.date_problems()
         if self.substitute.typed_text():
@@ -232,29 +259,30 @@ class MemberDialog(QDialog):
         try:
             if problems:
                 raise InvalidInput(problems)
-            if self.membership_id is None:
-                self.saved_id = add_member(
-                    self.database,
-                    self.group_id,
-                    self.membership_value(),
-                    person_id=self._person_id,
-                    person=self.person_value(),
-                )
-            else:
-                update_member(
-                    self.database,
-                    self.membership_id,
-                    self.person_value(),
-                    self.membership_value(),
-                )
-                self.saved_id = self.membership_id
+            self.saved_id = self.guarded_save(self._save)
         except InvalidInput as exc:
             leftovers = self.form.show_problems(exc.problems)
             if leftovers:
                 self.general_message.setText("\n".join(leftovers))
                 self.general_message.show()
             return
+        except Unsaved:
+            return
         self.accept()
+
+    def _save(self) -> int:
+        if self.membership_id is None:
+            return add_member(
+                self.database,
+                self.group_id,
+                self.membership_value(),
+                person_id=self._person_id,
+                person=self.person_value(),
+            )
+        update_member(
+            self.database, self.membership_id, self.person_value(), self.membership_value()
+        )
+        return self.membership_id
 
     @classmethod
     def edit(
@@ -267,6 +295,6 @@ class MemberDialog(QDialog):
     ) -> int | None:
         """Shows the form; the saved membership's id, or None if cancelled."""
         dialog = cls(database, group_id, group_name, membership_id, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if dialog.exec() != cls.DialogCode.Accepted:
             return None
         return dialog.saved_id

@@ -32,8 +32,7 @@ from lscb_desktop.services.reviews import (
 )
 from lscb_desktop.services.settings import LATEST_YEAR, load_settings
 from lscb_desktop.store import Database
-from lscb_desktop.ui.forms import ChoiceCombo, OptionalDate
-from lscb_desktop.ui.meeting_dialogs import FormDialog, enum_combo
+from lscb_desktop.ui.forms import ChoiceCombo, FormDialog, OptionalDate, enum_combo
 
 COMPLIANCE = ("", "Good", "Adequate", "Requires improvement", "Inadequate")
 
@@ -59,53 +58,42 @@ class AuditDialog(FormDialog):
         year: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Edit audit" if audit_id else "New audit", parent)
-        self.database = database
+        super().__init__(database, "Edit audit" if audit_id else "New audit", parent)
         self.audit_id = audit_id
-        data = (
-            audit_input(database, audit_id)
-            if audit_id
-            else AuditInput("", period_start_year=year or clock.today().year)
-        )
-        self.title = QLineEdit(data.title)
-        self.theme = QLineEdit(data.theme)
-        earliest_year = load_settings(database).earliest_year
+        data = AuditInput("", period_start_year=year or clock.today().year)
+        self.title = QLineEdit()
+        self.theme = QLineEdit()
+        self.earliest_year = load_settings(database).earliest_year
+        earliest_year = self.earliest_year
         self.year = QSpinBox()
-        self.year.setRange(min(earliest_year, data.period_start_year), LATEST_YEAR)
-        self.year.setValue(data.period_start_year)
+        self.year.setRange(earliest_year, LATEST_YEAR)
         self.year.setPrefix("April ")
         self.quarter = QSpinBox()
         self.quarter.setRange(0, 4)
         self.quarter.setSpecialValueText("Not set")
-        self.quarter.setValue(data.quarter or 0)
         self.core = QCheckBox("One of the four core audits of the year")
-        self.core.setChecked(data.core)
-        self.priority = QLineEdit(data.priority)
+        self.priority = QLineEdit()
         self.lead = ChoiceCombo(person_choices(database), blank="")
-        self.lead.set_id(data.lead_id)
         self.agencies = QListWidget()
         self.agencies.setFixedHeight(self.fontMetrics().height() * 7)
         for choice in agency_choices(database):
             item = QListWidgetItem(choice.text)
             item.setData(Qt.ItemDataRole.UserRole, choice.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            checked = choice.id in data.agency_ids
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Unchecked)
             self.agencies.addItem(item)
         self.cases = QSpinBox()
         self.cases.setRange(0, 1000)
         self.cases.setSpecialValueText("Not set")
-        self.cases.setValue(data.cases_sampled or 0)
         self.status = enum_combo(AuditStatus, data.status)
-        self.findings = _text(data.findings, 4)
+        self.findings = _text("", 4)
         self.compliance = QComboBox()
         self.compliance.setEditable(True)
         self.compliance.addItems(COMPLIANCE)
-        self.compliance.setCurrentText(data.compliance)
-        self.escalated = _date(data.escalated_to_sag_on, "Escalated", earliest_year)
-        self.assurance = _date(data.assurance_requested_on, "Asked for", earliest_year)
-        self.letter = _date(data.authority_letter_on, "Signed", earliest_year)
-        self.notes = _text(data.notes, 2)
+        self.escalated = _date(None, "Escalated", earliest_year)
+        self.assurance = _date(None, "Asked for", earliest_year)
+        self.letter = _date(None, "Signed", earliest_year)
+        self.notes = _text("", 2)
         period = QHBoxLayout()
         period.addWidget(self.year)
         period.addWidget(self.quarter)
@@ -129,7 +117,39 @@ class AuditDialog(FormDialog):
             ("notes", "&Notes", self.notes),
         ):
             self.form.add(key, label, widget)
+        self.fill(data)
+        if audit_id:
+            self.open_records()
         self.resize(620, 760)
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("audit", self.audit_id),) if self.audit_id else ()
+
+    def load(self) -> None:
+        if self.audit_id:
+            self.fill(audit_input(self.database, self.audit_id))
+
+    def fill(self, data: AuditInput) -> None:
+        self.title.setText(data.title)
+        self.theme.setText(data.theme)
+        self.year.setMinimum(min(self.earliest_year, data.period_start_year))
+        self.year.setValue(data.period_start_year)
+        self.quarter.setValue(data.quarter or 0)
+        self.core.setChecked(data.core)
+        self.priority.setText(data.priority)
+        self.lead.set_id(data.lead_id)
+        for row in range(self.agencies.count()):
+            item = self.agencies.item(row)
+            checked = int(item.data(Qt.ItemDataRole.UserRole)) in data.agency_ids
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.cases.setValue(data.cases_sampled or 0)
+        self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
+        self.findings.setPlainText(data.findings)
+        self.compliance.setCurrentText(data.compliance)
+        self.escalated.set_value(data.escalated_to_sag_on)
+        self.assurance.set_value(data.assurance_requested_on)
+        self.letter.set_value(data.authority_letter_on)
+        self.notes.setPlainText(data.notes)
 
     def value(self) -> AuditInput:
         checked = []
@@ -167,17 +187,11 @@ class CaseReviewDialog(FormDialog):
     def __init__(
         self, database: Database, review_id: int | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__("Edit case review" if review_id else "New referral", parent)
-        self.database = database
+        super().__init__(database, "Edit case review" if review_id else "New referral", parent)
         self.review_id = review_id
-        data = (
-            case_review_input(database, review_id)
-            if review_id
-            else CaseReviewInput("", ReviewType.LOCAL_CSPR)
-        )
-        dates = data.dates or {}
+        data = CaseReviewInput("", ReviewType.LOCAL_CSPR)
         earliest_year = load_settings(database).earliest_year
-        self.reference = QLineEdit(data.reference)
+        self.reference = QLineEdit()
         self.reference.setPlaceholderText("e.g. CSPR 2026-03 — never a child's name")
         self.reference.setToolTip(
             "The anonymised reference the case is known by. Names, dates of birth, ages, "
@@ -185,11 +199,10 @@ class CaseReviewDialog(FormDialog):
         )
         self.review_type = enum_combo(ReviewType, data.review_type)
         self.agency = ChoiceCombo(agency_choices(database), blank="")
-        self.agency.set_id(data.referring_agency_id)
-        self.decision = enum_combo(ReviewDecision, data.decision, blank="Not decided yet")
-        self.reviewer = QLineEdit(data.reviewer)
-        self.methodology = QLineEdit(data.methodology)
-        self.notes = _text(data.notes, 3)
+        self.decision = enum_combo(ReviewDecision, None, blank="Not decided yet")
+        self.reviewer = QLineEdit()
+        self.methodology = QLineEdit()
+        self.notes = _text("", 3)
         for key, label, widget in (
             ("reference", "&Reference *", self.reference),
             ("review_type", "&Type", self.review_type),
@@ -206,13 +219,35 @@ class CaseReviewDialog(FormDialog):
         labels = {step.column: step.label for step in STEPS}
         labels["publication_planned_on"] = "Publication planned for"
         for column in DATE_COLUMNS:
-            field = _date(dates.get(column), "Done on", earliest_year)
+            field = _date(None, "Done on", earliest_year)
             if column == "publication_planned_on":
                 field.check.setText("Planned")
             self.dates[column] = field
             self.form.add(column, labels[column], field, layout=steps_layout)
         self.form_layout.addRow(steps)
+        self.fill(data)
+        if review_id:
+            self.open_records()
         self.fit_to_screen(620, 820)
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("case_review", self.review_id),) if self.review_id else ()
+
+    def load(self) -> None:
+        if self.review_id:
+            self.fill(case_review_input(self.database, self.review_id))
+
+    def fill(self, data: CaseReviewInput) -> None:
+        self.reference.setText(data.reference)
+        self.review_type.setCurrentIndex(max(0, self.review_type.findData(data.review_type)))
+        self.agency.set_id(data.referring_agency_id)
+        self.decision.setCurrentIndex(max(0, self.decision.findData(data.decision)))
+        self.reviewer.setText(data.reviewer)
+        self.methodology.setText(data.methodology)
+        self.notes.setPlainText(data.notes)
+        dates = data.dates or {}
+        for column, field in self.dates.items():
+            field.set_value(dates.get(column))
 
     def value(self) -> CaseReviewInput:
         return CaseReviewInput(

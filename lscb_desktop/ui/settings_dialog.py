@@ -11,7 +11,6 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -28,32 +27,35 @@ from PySide6.QtWidgets import (
 
 from lscb_desktop import clock
 from lscb_desktop.services.anonymity import reference_problem
+from lscb_desktop.services.concurrency import Snapshot, settings_snapshot
 from lscb_desktop.services.settings import (
     BOARD_TERMS,
     DEFAULT_CASE_REFERENCE_PATTERN,
+    KEEP_LOGO,
     LATEST_YEAR,
     MARKINGS,
     REVIEW_TERMS,
     Settings,
+    check_logo,
     load_logo,
     load_settings,
-    save_logo,
     save_settings,
 )
 from lscb_desktop.services.validation import Collector, check_email, check_uk_phone
 from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved
 from lscb_desktop.ui.forms import Form
 
 
-class SettingsDialog(QDialog):
-    """Edits the settings; nothing is saved until every field is right."""
+class SettingsDialog(RecordDialog):
+    """Edits the settings; nothing is saved until every field is right, and saving over a
+    setting someone else changed since the dialog was opened asks what to do."""
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
+        super().__init__(database, parent)
         self.setWindowTitle("Settings")
-        self.current = load_settings(database)
-        self.logo: bytes | None = load_logo(database)
+        self.current = Settings()
+        self.logo: bytes | None = None
         self._logo_changed = False
         self.form = Form()
         tabs = QTabWidget(self)
@@ -70,7 +72,43 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(buttons)
+        self.open_records()
         self.resize(620, 520)
+
+    def take_snapshot(self) -> Snapshot:
+        return settings_snapshot(self.database)
+
+    def load(self) -> None:
+        self.current = load_settings(self.database)
+        self.logo = load_logo(self.database)
+        self._logo_changed = False
+        self.logo_preview.clear()
+        self._show_logo()
+        s = self.current
+        for key in (
+            "organisation_name",
+            "organisation_short_name",
+            "phone",
+            "email",
+            "default_venue",
+            "case_reference_pattern",
+        ):
+            edit = getattr(self, key)
+            edit.setText(getattr(s, key))
+        self.address.setPlainText(s.address)
+        self.agreement_text.setPlainText(s.agreement_text)
+        self.term_board.setCurrentText(s.term_board)
+        self.term_review.setCurrentIndex(REVIEW_TERMS.index(s.term_review))
+        self.protective_marking.setCurrentText(s.protective_marking)
+        self.papers_deadline_days.setValue(s.papers_deadline_days)
+        self.attendance_threshold.setValue(s.attendance_threshold)
+        self.annual_period_start_month.setCurrentIndex(s.annual_period_start_month - 1)
+        self.earliest_year.setValue(s.earliest_year)
+        for key, spin in self.clock.items():
+            spin.setValue(getattr(s, key))
+
+    def clear_messages(self) -> None:
+        self.form.clear_problems()
 
     def _organisation_page(self) -> QWidget:
         page = QWidget(self)
@@ -78,15 +116,14 @@ class SettingsDialog(QDialog):
         layout = QFormLayout()
         outer.addLayout(layout)
         outer.addStretch(1)
-        s = self.current
-        self.organisation_name = QLineEdit(s.organisation_name)
-        self.organisation_short_name = QLineEdit(s.organisation_short_name)
-        self.address = QPlainTextEdit(s.address)
+        self.organisation_name = QLineEdit()
+        self.organisation_short_name = QLineEdit()
+        self.address = QPlainTextEdit()
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(self.fontMetrics().height() * 6 + 8)
-        self.phone = QLineEdit(s.phone)
-        self.email = QLineEdit(s.email)
-        self.default_venue = QLineEdit(s.default_venue)
+        self.phone = QLineEdit()
+        self.email = QLineEdit()
+        self.default_venue = QLineEdit()
         self.logo_preview = QLabel()
         self.logo_preview.setFixedSize(180, 70)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -102,7 +139,6 @@ class SettingsDialog(QDialog):
         row.addWidget(choose)
         row.addWidget(clear)
         row.addStretch(1)
-        self._show_logo()
         for key, label, widget in (
             ("organisation_name", "&Name *", self.organisation_name),
             ("organisation_short_name", "&Short name", self.organisation_short_name),
@@ -121,32 +157,24 @@ class SettingsDialog(QDialog):
         layout = QFormLayout()
         outer.addLayout(layout)
         outer.addStretch(1)
-        s = self.current
         self.term_board = QComboBox()
         self.term_board.addItems(BOARD_TERMS)
-        self.term_board.setCurrentText(s.term_board)
         self.term_review = QComboBox()
         self.term_review.addItems([term.capitalize() for term in REVIEW_TERMS])
-        self.term_review.setCurrentIndex(REVIEW_TERMS.index(s.term_review))
         self.protective_marking = QComboBox()
         self.protective_marking.setEditable(True)
         self.protective_marking.addItems(MARKINGS)
-        self.protective_marking.setCurrentText(s.protective_marking)
         self.papers_deadline_days = QSpinBox()
         self.papers_deadline_days.setRange(0, 60)
         self.papers_deadline_days.setSuffix(" days before the meeting")
-        self.papers_deadline_days.setValue(s.papers_deadline_days)
         self.attendance_threshold = QSpinBox()
         self.attendance_threshold.setRange(0, 100)
         self.attendance_threshold.setSuffix(" %")
-        self.attendance_threshold.setValue(s.attendance_threshold)
         self.annual_period_start_month = QComboBox()
         for month in range(1, 13):
             self.annual_period_start_month.addItem(calendar.month_name[month], month)
-        self.annual_period_start_month.setCurrentIndex(s.annual_period_start_month - 1)
         self.earliest_year = QSpinBox()
         self.earliest_year.setRange(1900, clock.today().year)
-        self.earliest_year.setValue(s.earliest_year)
         self.earliest_year.setToolTip(
             f"Dates before 1 January of this year, or after {LATEST_YEAR}, are refused in every "
             "form and import as typing mistakes (a meeting on 01/01/1900). Lower it to keep "
@@ -183,7 +211,7 @@ class SettingsDialog(QDialog):
         layout = QFormLayout()
         outer.addLayout(layout)
         outer.addStretch(1)
-        self.case_reference_pattern = QLineEdit(self.current.case_reference_pattern)
+        self.case_reference_pattern = QLineEdit()
         self.case_reference_pattern.setPlaceholderText(DEFAULT_CASE_REFERENCE_PATTERN)
         self.form.add(
             "case_reference_pattern",
@@ -226,7 +254,6 @@ class SettingsDialog(QDialog):
             spin = QSpinBox()
             spin.setRange(0, 100)
             spin.setSuffix(suffix)
-            spin.setValue(getattr(self.current, key))
             self.clock[key] = spin
             self.form.add(key, label, spin, layout=layout)
         return page
@@ -260,7 +287,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(
             QLabel("The responsibilities printed on the membership agreement, one per line:")
         )
-        self.agreement_text = QPlainTextEdit(self.current.agreement_text)
+        self.agreement_text = QPlainTextEdit()
         self.agreement_text.setAccessibleName("Membership agreement responsibilities")
         layout.addWidget(self.agreement_text)
         self.form.fields["agreement_text"] = self.agreement_text
@@ -336,15 +363,19 @@ class SettingsDialog(QDialog):
         except ValueError as exc:
             key, _, text = str(exc).partition(": ")
             problems.add(key, text[:1].upper() + text[1:] + ".")
-        if not problems.problems and self._logo_changed:
+        if self._logo_changed:
             try:
-                save_logo(self.database, self.logo)
+                check_logo(self.logo)
             except ValueError as exc:
                 problems.add("logo", str(exc).partition(": ")[2].capitalize() + ".")
         if problems.problems:
             self.form.show_problems(problems.problems)
             return
-        save_settings(self.database, value)
+        logo = self.logo if self._logo_changed else KEEP_LOGO
+        try:
+            self.guarded_save(lambda: save_settings(self.database, value, logo))
+        except Unsaved:
+            return
         self.saved = value
         self.accept()
 
@@ -352,7 +383,7 @@ class SettingsDialog(QDialog):
     def edit(cls, parent: QWidget, database: Database) -> Settings | None:
         """Shows the dialog; the saved settings, or None if cancelled."""
         dialog = cls(database, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if dialog.exec() != cls.DialogCode.Accepted:
             return None
         return dialog.saved
 

@@ -21,6 +21,7 @@ from lscb_desktop.services.members import end_membership, member_form, set_check
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved
 from lscb_desktop.ui.forms import Form, OptionalDate, date_edit, from_qdate
 
 
@@ -34,17 +35,15 @@ def _buttons(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
     return buttons
 
 
-class ChecklistDialog(QDialog):
+class ChecklistDialog(RecordDialog):
     """The members' checklist for one membership: each item ticked with the date it was done."""
 
     def __init__(
         self, database: Database, membership_id: int, who: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.database = database
+        super().__init__(database, parent)
         self.membership_id = membership_id
         self.setWindowTitle(f"Induction checklist — {who}")
-        current = member_form(database, membership_id).checklist
         earliest_year = load_settings(database).earliest_year
         self.items: dict[str, OptionalDate] = {}
         layout = QVBoxLayout(self)
@@ -54,7 +53,6 @@ class ChecklistDialog(QDialog):
         self.form = Form(form_layout)
         for column, label in CHECKLIST:
             item = OptionalDate(label, self, earliest_year=earliest_year)
-            item.set_value(current[column])
             item.check.setAccessibleName(label)
             self.items[column] = item
             self.form.add(column, "", item, label)
@@ -62,27 +60,38 @@ class ChecklistDialog(QDialog):
         buttons = _buttons(self, "Save")
         buttons.accepted.connect(self.save)
         layout.addWidget(buttons)
+        self.open_records()
         self.resize(560, self.sizeHint().height())
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("membership", self.membership_id),)
+
+    def load(self) -> None:
+        current = member_form(self.database, self.membership_id).checklist
+        for column, item in self.items.items():
+            item.set_value(current[column])
+
+    def clear_messages(self) -> None:
+        self.form.clear_problems()
 
     def save(self) -> None:
         self.form.clear_problems()
+        dates = {column: item.value() for column, item in self.items.items()}
         try:
             # A year typed outside the settings' range, or an old date kept from before.
-            dates = self.form.date_problems()
-            if dates:
-                raise InvalidInput(dates)
-            set_checklist(
-                self.database,
-                self.membership_id,
-                {column: item.value() for column, item in self.items.items()},
-            )
+            problems = self.form.date_problems()
+            if problems:
+                raise InvalidInput(problems)
+            self.guarded_save(lambda: set_checklist(self.database, self.membership_id, dates))
         except InvalidInput as exc:
             self.form.show_problems(exc.problems)
+            return
+        except Unsaved:
             return
         self.accept()
 
 
-class EndMembershipDialog(QDialog):
+class EndMembershipDialog(RecordDialog):
     """Asks for the last day of a membership; the history stays."""
 
     def __init__(
@@ -93,8 +102,7 @@ class EndMembershipDialog(QDialog):
         group_name: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.database = database
+        super().__init__(database, parent)
         self.membership_id = membership_id
         self.setWindowTitle("End membership")
         layout = QVBoxLayout(self)
@@ -115,42 +123,49 @@ class EndMembershipDialog(QDialog):
         buttons = _buttons(self, "End membership")
         buttons.accepted.connect(self.save)
         layout.addWidget(buttons)
+        self.open_records()
+
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("membership", self.membership_id),)
+
+    def load(self) -> None:
+        member_form(self.database, self.membership_id)  # still on file
 
     def save(self) -> None:
         self.form.clear_problems()
+        end_date = from_qdate(self.end_date.date())
         try:
             dates = self.form.date_problems()
             if dates:
                 raise InvalidInput(dates)
-            end_membership(self.database, self.membership_id, from_qdate(self.end_date.date()))
+            self.guarded_save(lambda: end_membership(self.database, self.membership_id, end_date))
         except InvalidInput as exc:
             self.form.show_problems(exc.problems)
+            return
+        except Unsaved:
             return
         self.accept()
 
 
-class AgencyDialog(QDialog):
+class AgencyDialog(RecordDialog):
     """Adds or edits a partner agency."""
 
     def __init__(
         self, database: Database, agency_id: int | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.database = database
+        super().__init__(database, parent)
         self.agency_id = agency_id
         self.saved_id: int | None = None
         self.setWindowTitle("Edit agency" if agency_id else "New agency")
-        data = agency_input(database, agency_id) if agency_id else AgencyInput(name="")
         form_layout = QFormLayout()
         self.form = Form(form_layout)
-        self.name = QLineEdit(data.name)
-        self.short_name = QLineEdit(data.short_name)
+        self.name = QLineEdit()
+        self.short_name = QLineEdit()
         self.short_name.setPlaceholderText("e.g. ELFT")
-        self.sector = QLineEdit(data.sector)
+        self.sector = QLineEdit()
         self.sector.setPlaceholderText("e.g. Health, Police, Education")
         self.statutory = QCheckBox("A statutory Board partner: it must be represented")
-        self.statutory.setChecked(data.statutory_partner)
-        self.notes = QPlainTextEdit(data.notes)
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         for key, label, widget in (
             ("name", "&Name *", self.name),
@@ -165,9 +180,29 @@ class AgencyDialog(QDialog):
         buttons = _buttons(self, "Save")
         buttons.accepted.connect(self.save)
         layout.addWidget(buttons)
+        if agency_id:
+            self.open_records()
         self.resize(520, self.sizeHint().height())
 
+    def records(self) -> tuple[tuple[str, object], ...]:
+        return (("agency", self.agency_id),) if self.agency_id else ()
+
+    def load(self) -> None:
+        if self.agency_id:
+            self.fill(agency_input(self.database, self.agency_id))
+
+    def fill(self, data: AgencyInput) -> None:
+        self.name.setText(data.name)
+        self.short_name.setText(data.short_name)
+        self.sector.setText(data.sector)
+        self.statutory.setChecked(data.statutory_partner)
+        self.notes.setPlainText(data.notes)
+
+    def clear_messages(self) -> None:
+        self.form.clear_problems()
+
     def save(self) -> None:
+        self.form.clear_problems()
         data = AgencyInput(
             name=self.name.text(),
             short_name=self.short_name.text(),
@@ -176,8 +211,12 @@ class AgencyDialog(QDialog):
             notes=self.notes.toPlainText(),
         )
         try:
-            self.saved_id = save_agency(self.database, data, self.agency_id)
+            self.saved_id = self.guarded_save(
+                lambda: save_agency(self.database, data, self.agency_id)
+            )
         except InvalidInput as exc:
             self.form.show_problems(exc.problems)
+            return
+        except Unsaved:
             return
         self.accept()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lscb_desktop import clock
 from lscb_desktop.models import Frequency, GroupKind
+from lscb_desktop.services.concurrency import RecordGone, Snapshot
 from lscb_desktop.services.groups import (
     GroupInput,
     GroupRow,
@@ -38,6 +39,7 @@ from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import SaveGuard, Unsaved, show_gone
 from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
 from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
@@ -66,6 +68,8 @@ class GroupForm(QWidget):
         self.database = database
         self.group_id: int | None = None
         self.loaded = GroupInput(name="")
+        #: The group as the form was shown it: saving over someone else's change asks first.
+        self.guard = SaveGuard(self, database)
         layout = QFormLayout(self)
         self.form = Form(layout)
         self.name = QLineEdit()
@@ -107,8 +111,16 @@ class GroupForm(QWidget):
             self.form.add(key, label, widget)
 
     def load(self, group_id: int | None) -> None:
+        data = GroupInput(name="")
+        self.guard.use(Snapshot())
+        if group_id:
+            try:
+                self.guard.watch(("board_group", group_id))
+                data = group_input(self.database, group_id)
+            except RecordGone as exc:
+                show_gone(self, exc)
+                group_id = None
         self.group_id = group_id
-        data = group_input(self.database, group_id) if group_id else GroupInput(name="")
         self.accountable_to.set_choices(group_choices(self.database, exclude=group_id))
         self.loaded = data
         self.form.clear_problems()
@@ -150,9 +162,15 @@ class GroupForm(QWidget):
         try:
             if problems:
                 raise InvalidInput(problems)
-            saved = save_group(self.database, self.value(), self.group_id)
+            value, group_id = self.value(), self.group_id
+            saved = self.guard.save(
+                lambda: save_group(self.database, value, group_id),
+                lambda: self.load(group_id),
+            )
         except InvalidInput as exc:
             self.form.show_problems(exc.problems)
+            return None
+        except Unsaved:
             return None
         self.group_id = saved
         self.loaded = self.value()
@@ -282,7 +300,10 @@ class SubgroupsTab(QWidget):
         self.table.setColumnHidden(ARCHIVED_COLUMN, not archived)
         if selected is not None:
             self.select_group(selected.id)
+        shown = self.members.group_id
         self._show_selected()
+        if shown is not None and self.members.group_id == shown:
+            self.members.refresh()  # the same group: its members as they are now
 
     def current_group(self) -> GroupRow | None:
         rows = self.table.selectionModel().selectedRows()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -18,6 +18,19 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: The fields that name the record a row is about, in the order they are looked for.
+_KEY_FIELDS = ("id", "membership_id", "person_id", "agency_id")
+
+
+def row_key(row: object) -> Hashable | None:
+    """What identifies a row's record across a refresh (its id), or None for a row without one.
+    The row's kind is part of it: a meeting 7 is not an action 7."""
+    for name in _KEY_FIELDS:
+        value = getattr(row, name, None)
+        if value is not None:
+            return (type(row).__name__, name, value)
+    return None
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,8 @@ class RecordTableModel(QAbstractTableModel, Generic[RowT]):
         return list(self._rows)
 
     def set_rows(self, rows: Sequence[RowT]) -> None:
+        """New rows; a table made by ``tables.make_table`` keeps its selected records (by id),
+        its sort and its filter across this."""
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()

@@ -3,26 +3,95 @@ and finding or selecting the row object behind it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QSignalBlocker,
     QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-from lscb_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
+from lscb_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, row_key
 
 T = TypeVar("T")
 
 
+class RecordTable(QTableView):
+    """A table that keeps its selected records (found again by id), its current record and its
+    scroll position when its model is reset, as it is on every refresh. Sort order and search
+    text live in the proxy and survive a reset anyway.
+
+    The selection is put back quietly (no selectionChanged): every tab's ``refresh`` brings what
+    depends on the selection up to date itself, and a tab that asks before leaving an edited
+    record (Sub-groups' terms of reference) must not see its own record "selected again"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._watched: QAbstractItemModel | None = None
+        self._kept: tuple[set[Hashable], Hashable | None, int, int] | None = None
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        if self._watched is not None:
+            self._watched.modelAboutToBeReset.disconnect(self._remember_selection)
+            self._watched.modelReset.disconnect(self._restore_selection)
+        # Connected after the view's and the selection model's own handlers, so the selection
+        # is put back once Qt has cleared it.
+        super().setModel(model)
+        self._watched = model
+        if model is not None:
+            model.modelAboutToBeReset.connect(self._remember_selection)
+            model.modelReset.connect(self._restore_selection)
+
+    def _remember_selection(self) -> None:
+        selection = self.selectionModel()
+        keys = {row_key(index.data(ROW_ROLE)) for index in selection.selectedRows()} - {None}
+        current = self.currentIndex()
+        current_key = row_key(current.data(ROW_ROLE)) if current.isValid() else None
+        self._kept = (keys, current_key, max(0, current.column()), self.verticalScrollBar().value())
+
+    def _restore_selection(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is None:
+            return
+        keys, current_key, column, scrolled = kept
+        model = self.model()
+        if keys or current_key is not None:
+            found = QItemSelection()
+            current = QModelIndex()
+            last = model.columnCount() - 1
+            for row in range(model.rowCount()):
+                index = model.index(row, 0)
+                key = row_key(index.data(ROW_ROLE))
+                if key is None:
+                    continue
+                if key in keys:
+                    found.select(index, model.index(row, last))
+                if key == current_key and not current.isValid():
+                    current = model.index(row, column)
+            selection = self.selectionModel()
+            blocker = QSignalBlocker(selection)
+            if current.isValid():
+                selection.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+            selection.select(
+                found,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            blocker.unblock()
+            self.viewport().update()
+        self.updateGeometries()  # the scroll range of the new rows, before the position is set
+        self.verticalScrollBar().setValue(scrolled)
+
+
 def make_table(parent: QWidget, name: str) -> QTableView:
     """A read-only table of whole rows, sortable, as every list in the program is."""
-    table = QTableView(parent)
+    table = RecordTable(parent)
     table.setObjectName(name)
     table.setSortingEnabled(True)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from lscb_desktop.services.progress import Progress
@@ -80,6 +80,22 @@ class _Runner(QObject):
             self.done.emit()
 
 
+class _Shower(QObject):
+    """Shows progress in the dialog, in the GUI thread: a QObject living there, so the queued
+    signal is delivered there (a plain function as the slot ran in the worker thread, which
+    touched the dialog from the wrong thread and now and then crashed)."""
+
+    def __init__(self, dialog: QProgressDialog) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    @Slot(int, str)
+    def show(self, percent: int, message: str) -> None:
+        self.dialog.setValue(percent)
+        if message:
+            self.dialog.setLabelText(message)
+
+
 def run_with_progress(
     parent: QWidget | None, title: str, job: Callable[[Report], T], label: str = ""
 ) -> Outcome[T]:
@@ -99,17 +115,14 @@ def run_with_progress(
     dialog.setAutoReset(False)
     dialog.setValue(0)
 
-    def show_progress(percent: int, message: str) -> None:
-        dialog.setValue(percent)
-        if message:
-            dialog.setLabelText(message)
+    shower = _Shower(dialog)
 
     def cancel() -> None:
         runner.cancel_requested.set()
         dialog.setLabelText("Cancelling…")
 
     loop = QEventLoop()
-    runner.progressed.connect(show_progress, Qt.ConnectionType.QueuedConnection)
+    runner.progressed.connect(shower.show, Qt.ConnectionType.QueuedConnection)
     runner.done.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
     dialog.canceled.connect(cancel)
     thread.started.connect(runner.run)

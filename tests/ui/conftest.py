@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from collections.abc import Callable
 
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from lscb_desktop.services import privacy
 from lscb_desktop.ui.app import create_app
 from lscb_desktop.ui.main_window import MainWindow
 
@@ -58,3 +62,21 @@ def message_boxes(monkeypatch):
         QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok)
     )
     return shown
+
+
+@pytest.fixture
+def whole_program(monkeypatch):
+    """``run_window`` as the program runs it, with what it changes for the whole process (the
+    excepthook, the log handler, the private session) put back afterwards."""
+    privacy.end_private_session()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    handlers = list(logging.getLogger().handlers)
+    yield
+    for handler in logging.getLogger().handlers:
+        if handler not in handlers:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+    privacy.end_private_session()
+    os.umask(umask)
