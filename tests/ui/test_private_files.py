@@ -4,10 +4,8 @@ and the window's settings file are the user's alone."""
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
-import sys
 import tempfile
 from pathlib import Path
 
@@ -36,25 +34,15 @@ def _files(folder: Path) -> list[Path]:
 
 
 @pytest.fixture
-def whole_program(monkeypatch, tmp_path, message_boxes):
-    """``run_window`` as the program runs it; what it changes for the whole process (umask,
-    ``tempfile``, the excepthook, the log handler) is put back afterwards."""
-    privacy.end_private_session()
-    umask = os.umask(0o022)
-    os.umask(umask)
+def whole_program(whole_program, monkeypatch, tmp_path, message_boxes):
+    """``run_window`` as the program runs it (the umask, excepthook, log handler and private
+    session put back afterwards by the shared fixture), with ``tempfile`` pointed at a folder of
+    the test's own: the system's temporary folder, as far as the program knows."""
     system_temp = tmp_path / "system temp"
     system_temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
     monkeypatch.setenv("TMPDIR", str(system_temp))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    handlers = list(logging.getLogger().handlers)
     yield system_temp
-    for handler in logging.getLogger().handlers:
-        if handler not in handlers:
-            logging.getLogger().removeHandler(handler)
-            handler.close()
-    privacy.end_private_session()
-    os.umask(umask)
 
 
 def test_papers_opened_and_printed_stay_private_and_go_when_the_window_closes(
