@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from lscb_desktop.models import Attendance, Document, Meeting
@@ -50,3 +51,29 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path, monkeypatch):
         "import it into an empty database",
     ):
         assert job in text, job
+
+
+@pytest.mark.server_only
+def test_the_server_benchmark_runs_both_sides_and_writes_its_section(tmp_path, monkeypatch):
+    import server as server_bench
+
+    from tests import server
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    out = tmp_path / "results.md"
+    out.write_text("# Benchmarks\n\n## Earlier\n\nkept\n", encoding="utf-8")
+    admin = str(server.server_url().render_as_string(hide_password=False))
+    argv = ["--server", admin, "--scales", "0.05", "--runs", "1", "--out", str(out)]
+    assert server_bench.main([*argv, "--data", str(tmp_path)]) == 0
+    text = out.read_text()
+    assert "## Earlier\n\nkept" in text
+    assert "| Job | Scale | SQLite file | PostgreSQL server | Server ÷ file |" in text
+    for job in (
+        "start-up to the first tab filled",
+        "open the Meetings tab",
+        "one search keystroke",
+        "the agenda pack",
+        "the annual attendance workbook",
+        "peak memory",
+    ):
+        assert f"| {job}" in text, job
