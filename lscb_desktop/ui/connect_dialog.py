@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -65,7 +65,7 @@ class ServerLogin:
     credential store as it is)."""
 
     connection: ServerConnection
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in a log line or repr
     remember: bool | None = None
 
     @property

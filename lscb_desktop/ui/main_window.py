@@ -532,7 +532,12 @@ class MainWindow(QMainWindow):
                 opened = lock_dialog.open_for_window(self, target)
             if opened is None:  # the user cancelled
                 return False
-            database = backup_on_open(self, opened)
+            try:
+                database = backup_on_open(self, opened)
+            except BaseException:  # give the file's lock back: others must not see it held
+                lock_dialog.release(opened)
+                opened.dispose()
+                raise
         except DatabaseError as exc:
             QMessageBox.warning(self, "Open database", str(exc))
             return False
