@@ -6,19 +6,32 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lscb_desktop import APP_NAME, __version__, cli_documents, cli_history, cli_safety, cli_sharing
+from sqlalchemy.exc import SQLAlchemyError
+
+from lscb_desktop import (
+    APP_NAME,
+    __version__,
+    cli_documents,
+    cli_history,
+    cli_safety,
+    cli_sharing,
+    logs,
+)
 from lscb_desktop.config import sample_database_path
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.store import Database, DatabaseError, open_database
 from lscb_desktop.store.database import display_target
+from lscb_desktop.store.errors import explain
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -269,30 +282,50 @@ COMMANDS = {
 }
 
 
+def _failure(exc: BaseException, args: argparse.Namespace) -> str:
+    """The user's words for why a command failed; the details go to the log file."""
+    if isinstance(exc, DatabaseError | OutputError):
+        return str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        log.error("The database could not do what was asked", exc_info=exc)
+        what = explain(exc) or "The database could not do what was asked."
+        return f"{what} The details are in {logs.log_file()}"
+    if isinstance(exc, ImportError):  # --db mysql://… or a driver this program does not carry
+        log.error("No driver for --db", exc_info=exc)
+        return (
+            "--db takes a database file or a PostgreSQL server "
+            "(postgresql+psycopg://USER@HOST:PORT/DATABASE); that kind of database is not one "
+            "LSCB Desktop can use."
+        )
+    # OSError: a backups folder that cannot be written, a file locked on Windows
+    assert isinstance(exc, OSError)
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"cannot {args.command or 'start'}: {exc.strerror or exc}{where}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from lscb_desktop.services import privacy  # noqa: PLC0415 - start-up
 
     privacy.start_private_session()  # files 0600, folders 0700, a private temporary folder
     args = _parser().parse_args(argv)
     handler = COMMANDS.get(args.command or "", cmd_window)
+    # Details (a server's own words, SQL, tracebacks) go to the log file, never to the terminal.
+    logged = logs.setup_logging() if handler is not cmd_window else None
     try:
         # A command writing a file holds its lock throughout; refused if another program has it.
         with cli_safety.write_lock(args):
             return handler(args)
-    except (DatabaseError, OutputError) as exc:
-        print(f"lscb-desktop: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     except BrokenPipeError:  # the output piped into `head` or the like, which stopped reading
         with contextlib.suppress(OSError, ValueError):  # Python's own advice: no error at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except OSError as exc:  # a backups folder that cannot be written, a file locked on Windows
-        where = f" ({exc.filename})" if exc.filename else ""
-        doing = args.command or "start"
-        print(f"lscb-desktop: cannot {doing}: {exc.strerror or exc}{where}", file=sys.stderr)
+    except (DatabaseError, OutputError, SQLAlchemyError, ImportError, OSError) as exc:
+        print(f"lscb-desktop: {_failure(exc, args)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
     finally:
+        if logged is not None:
+            logs.stop_logging(logged)
         if handler is not cmd_window:  # the window ends its own session when it closes
             privacy.end_private_session()

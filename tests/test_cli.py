@@ -215,3 +215,24 @@ def test_export_errors_say_what_is_wrong(capsys, sample_target, tmp_path):
     assert (code, err.strip()) == (1, "lscb-desktop: give both --from and --to")
     assert not (tmp_path / "x.xlsx").exists()
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_a_server_that_cannot_be_reached_is_told_in_words_and_the_details_go_to_the_log(capsys):
+    from lscb_desktop.logs import log_file
+
+    url = "postgresql+psycopg://clerk:S3cret-pw@127.0.0.1:1/lscb"
+    code, out, err = run(capsys, "--db", url, "list", "people")
+    assert code == 1 and out == ""
+    assert err.startswith("lscb-desktop: ") and err.count("\n") == 1, err  # one line, words only
+    assert "127.0.0.1" in err
+    for technical in ("Traceback", "connection failed", "psycopg", "S3cret-pw", "FATAL"):
+        assert technical not in err, technical
+    assert "S3cret-pw" not in log_file().read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", ["mysql://a:b@localhost/lscb", "postgresql+psycopg2://a@h/lscb"])
+def test_a_kind_of_database_the_program_cannot_use_is_named_without_a_traceback(capsys, url):
+    code, _, err = run(capsys, "--db", url, "list", "people")
+    assert code == 1
+    assert "Traceback" not in err and "ModuleNotFoundError" not in err
+    assert "PostgreSQL server" in err

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lscb_desktop import APP_NAME
-from lscb_desktop.config import config_dir, log_dir
+from lscb_desktop.config import config_dir
+from lscb_desktop.logs import log_file, setup_logging
 from lscb_desktop.services.privacy import (
-    create_private_file,
     end_private_session,
-    make_private_folder,
     start_private_session,
     tighten_database,
 )
@@ -26,25 +24,14 @@ from lscb_desktop.ui import lock_dialog
 log = logging.getLogger("lscb_desktop")
 
 
-def log_file() -> Path:
-    return log_dir() / "lscb-desktop.log"
-
-
-def setup_logging() -> None:
-    make_private_folder(log_dir())
-    create_private_file(log_file())  # the log names records: the user's alone, like the rest
-    handler = logging.FileHandler(log_file(), encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
 def show_unexpected_error(
     kind: type[BaseException], value: BaseException, tb: TracebackType | None
 ) -> None:
     """The excepthook: log the error, tell the user, and keep the program running."""
-    log.error("Unexpected error", exc_info=(kind, value, tb))
+    if isinstance(value, ReadOnlyDatabase):  # expected in a read-only window: no traceback
+        log.info("Refused in a read-only window: %s", value)
+    else:
+        log.error("Unexpected error", exc_info=(kind, value, tb))
     if QApplication.instance() is None:
         sys.__excepthook__(kind, value, tb)
         return

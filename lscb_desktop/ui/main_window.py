@@ -269,6 +269,9 @@ class MainWindow(QMainWindow):
         if self.database.read_only:
             title += " (read-only)"
         self.setWindowTitle(title)
+        writing = (self.new_action, self.end_action, self.delete_action, self.import_action)
+        for action in (*writing, self.settings_action, self.restore_action):
+            action.setEnabled(not self.database.read_only)  # refused up front, not after a form
         self.tabs.setTabText(self.TAB_KEYS.index("board"), self.settings.term_board)
         if "board" in self._built:
             self.board_tab.set_terms(self.settings.term_board)

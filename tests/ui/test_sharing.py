@@ -222,6 +222,25 @@ def test_a_switch_goes_through_the_lock_and_a_read_only_database_says_so(
     assert opened == [other]
     assert released == [first]
     assert window.windowTitle() == "Luton Safeguarding Children Board — other.sqlite (read-only)"
+    # What would write is refused up front, not after the user has filled a form or chosen a file.
+    writes = ("New…", "End membership / Remove…", "Delete…", "Import workbook…", "Settings…")
+    for text in (*writes, "Restore from backup…"):
+        assert not find_action(window, text).isEnabled(), text
+    for text in ("Edit…", "History…", "Export workbook…", "Backup now…", "Copy database to…"):
+        assert find_action(window, text).isEnabled(), text
+    monkeypatch.setattr(
+        lock_dialog, "open_for_window", lambda _parent, target: open_database(target)
+    )
+    assert window.switch_to(sample_path)
+    assert all(find_action(window, text).isEnabled() for text in writes)
+
+
+def find_action(window: MainWindow, text: str):
+    for menu_action in window.menuBar().actions():
+        for action in menu_action.menu().actions():
+            if action.text().replace("&", "") == text:
+                return action
+    raise AssertionError(f"no menu item {text}")
 
 
 # -- seeing each other's work --------------------------------------------------------------------
