@@ -1,17 +1,24 @@
-"""A meeting's agenda: items in order with their running times, standard items, papers."""
+"""A meeting's agenda: items in order with their running times, standard items, papers.
+
+The one-click changes of the Meetings tab name what its list showed (an item's version, the
+paper an item held) and are refused in words when someone else changed it since: a paper the
+user never saw is never removed or replaced.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from lscb_desktop.models import AgendaItem, Document, Group, Meeting, Purpose
+from lscb_desktop.services.concurrency import changed_since_shown
 from lscb_desktop.services.validation import Collector, InvalidInput
 from lscb_desktop.store import Database
 
@@ -56,6 +63,8 @@ class AgendaRow:
     paper_id: int | None
     confidential: bool
     paper_expected: bool
+    #: The item's version as listed: a removal names it (see :func:`remove_item`).
+    version: int
 
     @property
     def waiting_for_paper(self) -> bool:
@@ -178,6 +187,7 @@ def agenda_rows(database: Database, meeting_id: int) -> list[AgendaRow]:
                     paper_id=item.document_id,
                     confidential=bool(item.document and item.document.confidential),
                     paper_expected=item.paper_expected,
+                    version=item.version,
                 )
             )
             clock += dt.timedelta(minutes=item.minutes or 0)
@@ -248,9 +258,14 @@ def move_item(database: Database, item_id: int, offset: int) -> None:
             each.position = position
 
 
-def remove_item(database: Database, item_id: int) -> None:
+def remove_item(database: Database, item_id: int, *, version: int | None) -> None:
+    """Removes an item; ``version`` is the one the list showed (None: no list, not checked). An
+    item someone else changed since raises ChangedSinceShown, removing nothing."""
     with database.session() as session:
         item = session.get_one(AgendaItem, item_id)
+        if version is not None and item.version != version:
+            what = f"The agenda item “{item.title}” (item {_number(item)}) was changed"
+            raise changed_since_shown(session, "agenda_item", item.id, what, "nothing was removed")
         meeting = item.meeting
         meeting.agenda_items.remove(item)
         session.flush()
@@ -311,8 +326,49 @@ def _document(filename: str, content: bytes, confidential: bool) -> Document:
     )
 
 
-def attach_paper(database: Database, item_id: int, path: Path, *, confidential: bool = True) -> int:
-    """Keeps the file in the database as the item's paper (replacing any before); its id."""
+class _Unchecked(enum.Enum):
+    ANY_PAPER = "whatever paper the item holds"
+
+
+#: ``paper_shown`` of a caller that showed no list (a batch that builds a database).
+ANY_PAPER = _Unchecked.ANY_PAPER
+
+#: The paper a list showed on an item: a document's id, None for none, or ANY_PAPER.
+PaperShown = int | None | _Unchecked
+
+
+def _number(item: AgendaItem) -> int:
+    return item.meeting.agenda_items.index(item) + 1
+
+
+def _check_paper(session: Session, item: AgendaItem, shown: PaperShown, outcome: str) -> None:
+    """ChangedSinceShown (``outcome``: what was not done) when the item's paper is not the one
+    the list showed."""
+    if shown is ANY_PAPER or item.document_id == shown:
+        return
+    number = _number(item)
+    if item.document_id is None:
+        what = f"The paper on item {number} was removed"
+    elif shown is None:
+        what = f"A paper was attached to item {number}"
+    else:
+        what = f"The paper on item {number} was replaced"
+    raise changed_since_shown(session, "agenda_item", item.id, what, outcome)
+
+
+def attach_paper(
+    database: Database,
+    item_id: int,
+    path: Path,
+    *,
+    confidential: bool = True,
+    paper_shown: PaperShown = ANY_PAPER,
+) -> int:
+    """Keeps the file in the database as the item's paper (replacing any before); its id.
+
+    ``paper_shown`` is the paper the list showed on the item (its document's id, None for none):
+    when the item holds another now, ChangedSinceShown is raised and nothing is attached.
+    """
     path = Path(path)
     if path.suffix.lower() not in PAPER_TYPES:
         raise InvalidInput(
@@ -326,6 +382,7 @@ def attach_paper(database: Database, item_id: int, path: Path, *, confidential: 
         raise InvalidInput({"paper": f"{path.name} is over 50 MB; attach a smaller file."})
     with database.session() as session:
         item = session.get_one(AgendaItem, item_id)
+        _check_paper(session, item, paper_shown, "yours was not attached")
         old = item.document
         document = _document(path.name, content, confidential)
         item.document = document
@@ -336,16 +393,23 @@ def attach_paper(database: Database, item_id: int, path: Path, *, confidential: 
         return document.id
 
 
-def set_paper_confidential(database: Database, item_id: int, confidential: bool) -> None:
+def set_paper_confidential(
+    database: Database, item_id: int, confidential: bool, *, paper_shown: PaperShown
+) -> None:
+    """Marks the item's paper; one other than ``paper_shown`` raises ChangedSinceShown."""
     with database.session() as session:
         item = session.get_one(AgendaItem, item_id)
+        _check_paper(session, item, paper_shown, "nothing was changed")
         if item.document is not None:
             item.document.confidential = confidential
 
 
-def remove_paper(database: Database, item_id: int) -> None:
+def remove_paper(database: Database, item_id: int, *, paper_shown: PaperShown) -> None:
+    """Removes the item's paper: the one the list showed (``paper_shown``), or nothing at all
+    (ChangedSinceShown) when the item holds another now."""
     with database.session() as session:
         item = session.get_one(AgendaItem, item_id)
+        _check_paper(session, item, paper_shown, "nothing was removed")
         old = item.document
         item.document = None
         session.flush()

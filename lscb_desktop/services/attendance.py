@@ -31,6 +31,7 @@ from lscb_desktop.models import (
     Person,
 )
 from lscb_desktop.services.attendance_cells import Cell, fill_cells, write_cell
+from lscb_desktop.services.concurrency import changed_since_shown
 from lscb_desktop.services.periods import Period
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
@@ -62,6 +63,8 @@ class GuestRow:
     id: int
     name: str
     organisation: str
+    #: The guest's version as listed: a removal names it (see :func:`remove_guest`).
+    version: int
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def meeting_sheet(database: Database, meeting_id: int) -> MeetingSheet:
             )
         rows.sort(key=lambda r: r.sort_name.casefold())
         guests = [
-            GuestRow(g.id, g.name, g.organisation)
+            GuestRow(g.id, g.name, g.organisation, g.version)
             for g in sorted(meeting.guests, key=lambda g: g.name.casefold())
         ]
         return MeetingSheet(
@@ -223,9 +226,15 @@ def add_guest(database: Database, meeting_id: int, name: str, organisation: str 
         return guest.id
 
 
-def remove_guest(database: Database, guest_id: int) -> None:
+def remove_guest(database: Database, guest_id: int, *, version: int | None) -> None:
+    """Removes a guest; ``version`` is the one the list showed (None: no list, not checked): a
+    guest someone else changed since raises ChangedSinceShown, removing nothing."""
     with database.session() as session:
-        session.delete(session.get_one(Guest, guest_id))
+        guest = session.get_one(Guest, guest_id)
+        if version is not None and guest.version != version:
+            what = f"The guest “{guest.name}” was changed"
+            raise changed_since_shown(session, "guest", guest.id, what, "nothing was removed")
+        session.delete(guest)
 
 
 # -- the year's figures -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Two people editing the same records: what a form was shown (a snapshot it saves under, see
 :mod:`lscb_desktop.store.versions`) and, when someone else saved over it meanwhile, what they
-changed, in words. No Qt here."""
+changed, in words; and the words that refuse a one-click change from a list whose record moved
+on since the list was shown (:func:`changed_since_shown`). No Qt here."""
 
 from __future__ import annotations
 
@@ -34,20 +35,24 @@ from lscb_desktop.store import Database
 from lscb_desktop.store.changelog import current_os_user
 from lscb_desktop.store.versions import (
     Changed,
+    ChangedSinceShown,
     RecordChanged,
     RecordGone,
     Seen,
     Snapshot,
     absent,
     expecting,
+    latest_change,
     seen,
 )
 
 __all__ = [
     "ChangeInWords",
+    "ChangedSinceShown",
     "RecordChanged",
     "RecordGone",
     "Snapshot",
+    "changed_since_shown",
     "conflict_words",
     "describe",
     "expecting",
@@ -117,8 +122,10 @@ class ChangeInWords:
     #: Their user name, as the change log has it ("someone else" when it has none).
     who: str
     at: dt.datetime | None
-    #: (label, from, to), as shown.
+    #: (label, from, to), as shown: the fields this user changed too.
     fields: tuple[tuple[str, str, str], ...]
+    #: Their changes to fields this user left alone, which stand whatever the user chooses.
+    kept: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def when(self) -> str:
@@ -130,6 +137,9 @@ class ChangeInWords:
         lines += [f"• {label}: from {old} to {new}" for label, old, new in self.fields]
         if not self.fields:
             lines[0] = f"{self.who} changed {self.record}{self.when}."
+        if self.kept:
+            lines.append("Their other changes stay, whatever you choose:")
+            lines += [f"• {label}: from {old} to {new}" for label, old, new in self.kept]
         return "\n".join(lines)
 
 
@@ -161,31 +171,52 @@ def _who(user: str) -> str:
     return user
 
 
+def changed_since_shown(
+    session: Session, table: str, record_id: object, what: str, outcome: str
+) -> ChangedSinceShown:
+    """The refusal of a one-click change from a list: ``what`` (“The paper on item 4 was
+    replaced”) by whom and when (the record's latest change), and ``outcome`` (“nothing was
+    removed”): “… by jsmith at 10:42 since this list was shown; nothing was removed. Refresh
+    (F5) to see it.”"""
+    by, at = latest_change(session, table, str(record_id))
+    who = f" by {_who(by)}" if by else ""
+    when = ""
+    if at is not None:
+        when = f" at {at:%H:%M}" + ("" if at.date() == dt.date.today() else f" on {at:%d/%m/%Y}")
+    return ChangedSinceShown(
+        f"{what}{who}{when} since this list was shown; {outcome}. Refresh (F5) to see it."
+    )
+
+
 class _Words:
     def __init__(self, session: Session, settings: Settings) -> None:
         self.session = session
         self.settings = settings
 
     def record(self, change: Changed) -> ChangeInWords:
-        fields = tuple(
-            (
-                field_label(change.table, difference.field),
-                self.value(change.table, difference.field, difference.seen),
-                self.value(change.table, difference.field, difference.now),
+        fields: dict[bool, list[tuple[str, str, str]]] = {True: [], False: []}
+        for difference in change.differences:
+            if difference.field in HIDDEN_FIELDS:
+                continue
+            fields[difference.clash].append(
+                (
+                    field_label(change.table, difference.field),
+                    self.value(change.table, difference.field, difference.seen),
+                    self.value(change.table, difference.field, difference.now),
+                )
             )
-            for difference in change.differences
-            if difference.field not in HIDDEN_FIELDS
+        return ChangeInWords(
+            self.name(change), _who(change.by), change.at, tuple(fields[True]), tuple(fields[False])
         )
-        return ChangeInWords(self.name(change), _who(change.by), change.at, fields)
 
     def setting_changes(self, changes: Iterable[Changed]) -> ChangeInWords:
         changes = list(changes)
-        fields = []
+        fields: dict[bool, list[tuple[str, str, str]]] = {True: [], False: []}
         for change in changes:
             for difference in change.differences:
                 if difference.field != "value":
                     continue
-                fields.append(
+                fields[difference.clash].append(
                     (
                         humanise(change.record_id),
                         self.setting(change.record_id, difference.seen, first=True),
@@ -193,7 +224,9 @@ class _Words:
                     )
                 )
         latest = max(changes, key=lambda c: c.at or dt.datetime.min)
-        return ChangeInWords("the settings", _who(latest.by), latest.at, tuple(fields))
+        return ChangeInWords(
+            "the settings", _who(latest.by), latest.at, tuple(fields[True]), tuple(fields[False])
+        )
 
     def name(self, change: Changed) -> str:
         kind = KIND_WORDS.get(change.table, change.table).lower()

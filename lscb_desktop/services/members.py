@@ -21,6 +21,7 @@ from lscb_desktop.models import (
     Person,
     Role,
 )
+from lscb_desktop.services.concurrency import changed_since_shown
 from lscb_desktop.services.people import (
     PersonInput,
     apply_person,
@@ -51,6 +52,8 @@ class MemberRow:
     induction_done: int
     start_date: dt.date
     end_date: dt.date | None
+    #: The membership's version as listed: a deletion names it (see :func:`delete_membership`).
+    version: int
 
     @property
     def induction(self) -> str:
@@ -104,6 +107,7 @@ def group_members(
                 induction_done=m.induction_done,
                 start_date=m.start_date,
                 end_date=m.end_date,
+                version=m.version,
             )
             for m in memberships
         ]
@@ -293,8 +297,10 @@ def membership_history(database: Database, membership_id: int) -> int:
         return int(session.scalar(query) or 0)
 
 
-def delete_membership(database: Database, membership_id: int) -> None:
-    """Deletes a membership entered by mistake; one with attendance raises HasHistory."""
+def delete_membership(database: Database, membership_id: int, *, version: int | None) -> None:
+    """Deletes a membership entered by mistake; one with attendance raises HasHistory.
+    ``version`` is the one the list showed (None: no list, not checked): a membership someone
+    else changed since raises ChangedSinceShown, deleting nothing."""
     meetings = membership_history(database, membership_id)
     if meetings:
         raise HasHistory(
@@ -302,7 +308,11 @@ def delete_membership(database: Database, membership_id: int) -> None:
             "End it instead: the history is kept."
         )
     with database.session() as session:
-        session.delete(session.get_one(Membership, membership_id))
+        row = session.get_one(Membership, membership_id)
+        if version is not None and row.version != version:
+            what = f"{row.person.display_name}'s membership of {row.group.name} was changed"
+            raise changed_since_shown(session, "membership", row.id, what, "nothing was deleted")
+        session.delete(row)
 
 
 def set_checklist(database: Database, membership_id: int, dates: dict[str, dt.date | None]) -> None:

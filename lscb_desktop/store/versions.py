@@ -3,11 +3,20 @@ record deleted meanwhile, become plain errors instead of silent overwrites. No Q
 
 A form takes a :class:`Snapshot` of the records it shows when it opens (each record's version
 and values, :func:`seen`), and saves inside ``with expecting(snapshot):``. Before each flush the
-listener :func:`install` hooks in compares every record of the snapshot that the save changes
-with the snapshot: when someone else has saved the record since (its version moved on) *and*
-this save would write over a field they changed, it raises :class:`RecordChanged` naming, per
-record, each field they changed (from what to what), who (the change log's user) and when.
-Their changes to fields this save leaves alone are kept: nothing is lost, so nothing is asked.
+listener :func:`install` hooks in merges, field by field, every record of the snapshot that the
+save changes: the form's value, the snapshot's and the database's. A field the form leaves as it
+was shown (forms write every field they show) keeps the database's value, so someone else's
+change to it stands; a field only this user changed is written. Only a field *both* changed
+stops the save: :class:`RecordChanged` names, per record, each field they changed (from what to
+what, and whether it clashes), who (the change log's user) and when. Deleting a record someone
+else has changed since always stops.
+
+A save that inserts a record the form was shown as not on file yet (a setting saved for the first
+time), when someone else has just inserted it, meets a unique key: that is a same-moment change
+too (:func:`expecting`), and saving again merges with theirs.
+
+One-click changes from a list (deleting a row) carry the version the list showed instead of a
+snapshot; :class:`ChangedSinceShown` refuses them in words when the record moved on since.
 
 ``version_id_col`` makes every UPDATE carry ``WHERE version = :read``, so a change committed
 between that check and the write is caught too (SQLAlchemy's StaleDataError, which
@@ -24,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import InstanceState, Mapper, Session, sessionmaker
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstanceState, Mapper, RelationshipProperty, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from lscb_desktop.models import Base, ChangeLogEntry
@@ -47,6 +57,11 @@ GONE_WORDS = (
 
 def gone(_error: BaseException | None = None) -> RecordGone:
     return RecordGone(GONE_WORDS)
+
+
+class ChangedSinceShown(DatabaseError):
+    """A one-click change from a list (a delete, a paper replaced) refused, in words: the record
+    changed since the list was shown, so the user never saw what it would remove."""
 
 
 class _Missing:
@@ -130,12 +145,16 @@ class Snapshot:
         return Snapshot(merged)
 
     def accepting(self, error: RecordChanged) -> Snapshot:
-        """This snapshot with the changed records as they are now: saving under it writes over
-        those changes knowingly (and still stops at any made after ``error``)."""
-        return self.with_records(
-            Seen(change.table, change.record_id, change.version, change.values)
-            for change in error.records
-        )
+        """This snapshot with the clashing fields of the changed records as they are now:
+        saving under it writes over those knowingly (and still stops at any change made after
+        ``error``), while their other changes, to fields the form leaves alone, still stand."""
+        accepted = []
+        for change in error.records:
+            was = self.records.get((change.table, change.record_id))
+            values = dict(was.values) if was is not None else {}
+            values.update((d.field, d.now) for d in change.differences if d.clash)
+            accepted.append(Seen(change.table, change.record_id, change.version, values))
+        return self.with_records(accepted)
 
 
 @dataclass(frozen=True)
@@ -198,17 +217,27 @@ class Expected:
 
     snapshot: Snapshot
     written: list[Base] = field(default_factory=list)
+    #: Fields left as the form showed them whose database value (someone else's) was kept
+    #: instead: what the form showed, by record.
+    kept: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    #: Records this save inserted that the snapshot had as not on file.
+    inserted_absent: set[Key] = field(default_factory=set)
 
     def after(self) -> Snapshot:
         """The snapshot as it stands once this save is committed: the records it wrote as it
-        wrote them (a form that stays open saves again from there), deleted ones left out."""
+        wrote them (a form that stays open saves again from there), deleted ones left out. A
+        field whose database value was kept stays noted as the form shows it, so that saving
+        again keeps that value too."""
         kept, dropped = [], []
         for obj in self.written:
             state = inspect(obj)
             if state.deleted or state.was_deleted:
                 dropped.append(key_of(obj))
             elif state.key is not None and "version" in state.dict:
-                kept.append(seen(obj))
+                record = seen(obj)
+                shown = self.kept.get(record.key, {})
+                values = {**record.values, **shown}
+                kept.append(Seen(record.table, record.record_id, record.version, values))
         return self.snapshot.with_records(kept, dropped)
 
 
@@ -218,13 +247,19 @@ _EXPECTED: ContextVar[Expected | None] = ContextVar("lscb_expected_versions", de
 @contextmanager
 def expecting(snapshot: Snapshot) -> Iterator[Expected]:
     """Saves inside the block check every record of ``snapshot`` they change (see the module's
-    documentation); a change that slips in at the last moment raises RecordChanged too."""
+    documentation); a change that slips in at the last moment raises RecordChanged too, and so
+    does a unique key met by inserting a record the snapshot had as not on file (someone else
+    inserted it at the same moment)."""
     expected = Expected(snapshot)
     token = _EXPECTED.set(expected)
     try:
         yield expected
     except StaleDataError as exc:
         raise stale(exc) from exc
+    except IntegrityError as exc:
+        if expected.inserted_absent:
+            raise stale(exc) from exc
+        raise
     finally:
         _EXPECTED.reset(token)
 
@@ -303,10 +338,12 @@ def _check(session: Session, expected: Expected) -> None:
         if id(obj) not in noted:
             expected.written.append(obj)
             noted.add(id(obj))
-        if obj in session.new:
-            continue
         key = key_of(obj)
         was = expected.snapshot.records.get(key)
+        if obj in session.new:
+            if was is not None and was.version is None:
+                expected.inserted_absent.add(key)
+            continue
         deleting = obj in session.deleted
         if was is None or not (deleting or session.is_modified(obj)):
             continue
@@ -318,31 +355,87 @@ def _check(session: Session, expected: Expected) -> None:
         for name, value in fresh.items():
             if loaded.get(name, MISSING) is MISSING:
                 loaded[name] = value
-        if loaded["version"] == was.version:
-            continue
-        writing = _written(state) if not deleting else set(loaded) - {"version"}
-        differences = tuple(
-            Difference(name, was.values.get(name), now, clash=name in writing)
-            for name, now in loaded.items()
-            if name != "version" and now is not MISSING and was.values.get(name, MISSING) != now
-        )
-        clashes = any(was.values.get(name, MISSING) != loaded.get(name) for name in writing)
-        if clashes:
+        moved = loaded["version"] != was.version
+        if deleting:
+            clashing = (set(loaded) - {"version"}) if moved else set()
+            clashing = {name for name in clashing if was.values.get(name, MISSING) != loaded[name]}
+        else:
+            clashing = _merge(obj, state, was, loaded, moved=moved, expected=expected)
+        if clashing:
+            differences = tuple(
+                Difference(name, was.values.get(name), now, clash=name in clashing)
+                for name, now in loaded.items()
+                if name != "version" and now is not MISSING and was.values.get(name, MISSING) != now
+            )
             found.append(_changed(session, key, loaded, differences))
     if found:
         raise RecordChanged(tuple(found))
 
 
-def _changed(
-    session: Session, key: Key, loaded: dict[str, Any], differences: tuple[Difference, ...]
-) -> Changed:
-    table, record_id = key
+def _merge(
+    obj: Base,
+    state: InstanceState[Any],
+    was: Seen,
+    loaded: dict[str, Any],
+    *,
+    moved: bool,
+    expected: Expected,
+) -> set[str]:
+    """The fields both this save and someone else changed. A field this save writes but the
+    form left as it was shown gets the database's value back (it is not written), so that
+    someone else's change to it stands."""
+    clashing: set[str] = set()
+    for name in sorted(_written(state)):
+        base, theirs = was.values.get(name, MISSING), loaded.get(name, MISSING)
+        if base is MISSING or theirs is MISSING:
+            if moved:  # what the form was shown, or what they saved, is not known: ask
+                clashing.add(name)
+        elif base == theirs:
+            continue  # they left it alone
+        elif _current(state, name) == base:  # left alone here: theirs stands
+            _put_back(obj, state, name, theirs)
+            expected.kept.setdefault(was.key, {})[name] = base
+        else:
+            clashing.add(name)
+    return clashing
+
+
+def _is_list(state: InstanceState[Any], name: str) -> bool:
+    return isinstance(state.mapper.attrs[name], RelationshipProperty)
+
+
+def _current(state: InstanceState[Any], name: str) -> Any:
+    """What this save writes to the field."""
+    if _is_list(state, name):
+        return _ids(state.dict.get(name, []))
+    return state.dict.get(name, MISSING)
+
+
+def _put_back(obj: Base, state: InstanceState[Any], name: str, theirs: Any) -> None:
+    """The field as this session read it from the database: nothing is written to it."""
+    history = state.attrs[name].history
+    if _is_list(state, name):
+        setattr(obj, name, [*history.unchanged, *history.deleted])
+    else:
+        setattr(obj, name, history.deleted[0] if history.deleted else theirs)
+
+
+def latest_change(session: Session, table: str, record_id: str) -> tuple[str, dt.datetime | None]:
+    """Who (the user name, "" when unknown) made the record's latest change, and when."""
     latest = session.execute(
         select(ChangeLogEntry.os_user, ChangeLogEntry.at)
         .where(ChangeLogEntry.table_name == table, ChangeLogEntry.record_id == record_id)
         .order_by(ChangeLogEntry.id.desc())
         .limit(1)
     ).first()
+    return (str(latest.os_user), latest.at) if latest else ("", None)
+
+
+def _changed(
+    session: Session, key: Key, loaded: dict[str, Any], differences: tuple[Difference, ...]
+) -> Changed:
+    table, record_id = key
+    by, at = latest_change(session, table, record_id)
     values = {name: value for name, value in loaded.items() if name != "version"}
     return Changed(
         table=table,
@@ -350,8 +443,8 @@ def _changed(
         version=int(loaded["version"]),
         values=values,
         differences=differences,
-        by=str(latest.os_user) if latest else "",
-        at=latest.at if latest else None,
+        by=by,
+        at=at,
     )
 
 
@@ -364,12 +457,15 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def install(factory: sessionmaker[Session]) -> None:
-    """Hooks the version checks into every session the factory makes."""
-    event.listen(factory, "before_flush", _before_flush)
+    """Hooks the version checks into every session the factory makes, ahead of the other
+    listeners (the change log): a field whose database value the merge keeps is then not
+    described as changed."""
+    event.listen(factory, "before_flush", _before_flush, insert=True)
 
 
 __all__ = [
     "Changed",
+    "ChangedSinceShown",
     "Difference",
     "Expected",
     "RecordChanged",
@@ -381,6 +477,7 @@ __all__ = [
     "gone",
     "install",
     "key_of",
+    "latest_change",
     "seen",
     "stale",
 ]

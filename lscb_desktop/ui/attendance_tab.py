@@ -4,6 +4,7 @@ quorum; and the year's attendance and representation rates with a chart."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -54,6 +55,7 @@ from lscb_desktop.services.periods import Period, period_containing
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import one_click
 from lscb_desktop.ui.documents import attendance_document
 from lscb_desktop.ui.table_model import Column, RecordTableModel
 from lscb_desktop.ui.tables import make_proxy, make_table, selected
@@ -361,8 +363,8 @@ class RecordPage(QWidget):
 
     def drop_guest(self) -> None:
         guest = selected(self.guests, GuestRow)
-        if guest is not None:
-            remove_guest(self.database, guest.id)
+        remove = guest and partial(remove_guest, self.database, guest.id, version=guest.version)
+        if remove and one_click(self, "Remove guest", remove):
             self.refresh()
 
 

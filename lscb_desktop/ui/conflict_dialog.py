@@ -1,6 +1,9 @@
 """Saving a form that someone else changed meanwhile: what they changed and when, and the choice
 of reloading theirs, saving this user's over theirs, or going back to editing. A record someone
-else deleted gets a plain message. The form keeps what was typed either way."""
+else deleted gets a plain message. The form keeps what was typed either way.
+
+A one-click change from a list (a delete, a paper replaced) has no form to keep: when its record
+changed since the list was shown, :func:`one_click` says so in words and changes nothing."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop.services.concurrency import (
+    ChangedSinceShown,
     RecordChanged,
     RecordGone,
     Snapshot,
@@ -34,6 +38,11 @@ T = TypeVar("T")
 
 #: A save that meets someone else's save at the very moment is tried again this many times.
 RETRIES = 3
+
+SAME_MOMENT_WORDS = (
+    "Someone else changed this record at the very moment, so nothing was changed. "
+    "Refresh (F5) to see it as it is now."
+)
 
 
 class Choice(enum.Enum):
@@ -109,6 +118,21 @@ class ConflictDialog(QDialog):
 def show_gone(parent: QWidget | None, error: RecordGone | str) -> None:
     """The plain message for a record someone else has deleted."""
     QMessageBox.warning(parent, "Record deleted", str(error))
+
+
+def one_click(parent: QWidget, title: str, change: Callable[[], object]) -> bool:
+    """Runs a one-click change from a list (which names what the list showed); True when it
+    was made. When someone else changed or deleted the record since the list was shown, the
+    user is told in words (titled ``title``) and False is returned: nothing was changed."""
+    try:
+        change()
+    except (ChangedSinceShown, RecordGone) as exc:
+        QMessageBox.warning(parent, title, str(exc))
+        return False
+    except RecordChanged:  # changed between this change's reading and its writing
+        QMessageBox.warning(parent, title, SAME_MOMENT_WORDS)
+        return False
+    return True
 
 
 class SaveGuard:

@@ -3,15 +3,13 @@ action log across meetings."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -27,31 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lscb_desktop import APP_NAME, clock
+from lscb_desktop import clock
 from lscb_desktop.models import ActionStatus, MeetingStatus
 from lscb_desktop.services.actions import ActionRow, action_rows, mark_done
 from lscb_desktop.services.agenda import (
     AgendaRow,
     add_standard_items,
     agenda_rows,
-    attach_paper,
     copy_agenda,
     move_item,
     previous_meetings,
-    read_paper,
     remove_item,
-    remove_paper,
-    set_paper_confidential,
 )
 from lscb_desktop.services.groups import group_choices
 from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
 from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.periods import period_containing
-from lscb_desktop.services.privacy import private_folder, write_private_bytes
 from lscb_desktop.services.settings import load_settings
-from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui import agenda_papers
+from lscb_desktop.ui.conflict_dialog import one_click
 from lscb_desktop.ui.documents import calendar_document, meeting_document
 from lscb_desktop.ui.forms import ChoiceCombo
 from lscb_desktop.ui.meeting_dialogs import (
@@ -486,8 +480,8 @@ class MeetingsTab(QWidget):
             + (" with its paper" if item.paper else "")
             + "?",
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            remove_item(self.database, item.id)
+        remove = partial(remove_item, self.database, item.id, version=item.version)
+        if answer == QMessageBox.StandardButton.Yes and one_click(self, "Remove item", remove):
             self._after_agenda_change(None, f"Removed “{item.title}”")
 
     def move_item(self, offset: int) -> None:
@@ -531,78 +525,24 @@ class MeetingsTab(QWidget):
             count = copy_agenda(self.database, source, meeting.id)
             self._after_agenda_change(None, f"Copied {count} items from {chosen}")
 
-    # -- papers -------------------------------------------------------------------------------
+    # -- papers (lscb_desktop.ui.agenda_papers) -----------------------------------------------
+
+    def _paper_action(self, action: Callable[[QWidget, Database, AgendaRow], str | None]) -> None:
+        item = self.current_item()
+        if item is not None and (message := action(self, self.database, item)):
+            self._after_agenda_change(item.id, message)
 
     def attach_paper(self) -> None:
-        item = self.current_item()
-        if item is None:
-            return
-        folder = str(QSettings().value("paths/papers", str(Path.home())))
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            f"Paper for item {item.number}: {item.title}",
-            folder,
-            "Papers (*.pdf *.doc *.docx *.xls *.xlsx *.odt *.rtf)",
-        )
-        if not path:
-            return
-        QSettings().setValue("paths/papers", str(Path(path).parent))
-        confidential = (
-            QMessageBox.question(
-                self,
-                "Attach paper",
-                f"Is {Path(path).name} confidential?\n\nConfidential papers are marked so in the "
-                "agenda and the pack.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.Yes,
-            )
-            == QMessageBox.StandardButton.Yes
-        )
-        try:
-            attach_paper(self.database, item.id, Path(path), confidential=confidential)
-        except InvalidInput as exc:
-            QMessageBox.warning(self, "Attach paper", "\n".join(exc.problems.values()))
-            return
-        verb = "Replaced the paper of" if item.paper else "Attached a paper to"
-        self._after_agenda_change(item.id, f"{verb} item {item.number}")
+        self._paper_action(agenda_papers.attach)
 
     def open_paper(self) -> None:
-        item = self.current_item()
-        if item is None or item.paper_id is None:
-            return
-        name, content = read_paper(self.database, item.paper_id)
-        # In the private temporary folder, which is removed when the program closes: a copy
-        # of a confidential paper is never left behind. Read-only, so that Word or Excel opens
-        # it read-only and offers Save As rather than keeping edits in a copy about to go.
-        # (Not on Windows, where a read-only file could not be removed with its folder.)
-        target = write_private_bytes(private_folder("paper-") / Path(name).name, content)
-        if os.name == "posix":
-            target.chmod(0o400)
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
-            QMessageBox.information(
-                self,
-                "Open paper",
-                f"No program opens {target.suffix} files; it is saved at {target} until "
-                f"{APP_NAME} is closed.",
-            )
+        self._paper_action(agenda_papers.open_paper)
 
     def toggle_confidential(self) -> None:
-        item = self.current_item()
-        if item is not None and item.paper_id is not None:
-            set_paper_confidential(self.database, item.id, not item.confidential)
-            state = "not confidential" if item.confidential else "confidential"
-            self._after_agenda_change(item.id, f"Marked the paper {state}")
+        self._paper_action(agenda_papers.toggle_confidential)
 
     def remove_paper(self) -> None:
-        item = self.current_item()
-        if item is None or item.paper_id is None:
-            return
-        answer = QMessageBox.question(
-            self, "Remove paper", f"Remove the paper {item.paper} from item {item.number}?"
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            remove_paper(self.database, item.id)
-            self._after_agenda_change(item.id, "Removed the paper")
+        self._paper_action(agenda_papers.remove)
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ group's.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -29,6 +31,7 @@ from lscb_desktop.services.members import (
     group_members,
 )
 from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import one_click
 from lscb_desktop.ui.documents import agreement_document, contacts_document
 from lscb_desktop.ui.member_dialog import MemberDialog
 from lscb_desktop.ui.small_dialogs import ChecklistDialog, EndMembershipDialog
@@ -273,8 +276,10 @@ class MembersPanel(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        delete = partial(delete_membership, self.database, row.membership_id, version=row.version)
         try:
-            delete_membership(self.database, row.membership_id)
+            if not one_click(self, "Delete membership", delete):
+                return  # someone else changed or deleted it since the list was shown
         except HasHistory as exc:
             QMessageBox.information(self, "Delete membership", str(exc))
             return

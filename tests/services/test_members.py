@@ -185,14 +185,14 @@ def test_only_a_membership_without_attendance_can_be_deleted(sample_db):
         r for r in group_members(sample_db, board, on=SAMPLE_TODAY) if r.name == "Alison Harding"
     )
     with pytest.raises(HasHistory, match=r"cannot be deleted\. End it instead"):
-        delete_membership(sample_db, attended.membership_id)
+        delete_membership(sample_db, attended.membership_id, version=attended.version)
     new = add_member(
         sample_db,
         board,
         MembershipInput(start_date=SAMPLE_TODAY),
         person=PersonInput(name="Mistaken Entry"),
     )
-    delete_membership(sample_db, new)
+    delete_membership(sample_db, new, version=None)
     assert new not in [
         r.membership_id for r in group_members(sample_db, board, include_former=True)
     ]

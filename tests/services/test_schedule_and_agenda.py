@@ -171,7 +171,7 @@ def test_agenda_timing_runs_from_the_start_through_each_item(sample_db):
     rows = agenda_rows(sample_db, meeting)
     assert [r.title for r in rows[3:5]] == ["Draft neglect strategy", "Neglect audit findings"]
     assert f"{rows[4].starts_at:%H:%M}" == "14:15"
-    remove_item(sample_db, rows[3].id)
+    remove_item(sample_db, rows[3].id, version=rows[3].version)
     assert [r.number for r in agenda_rows(sample_db, meeting)] == [1, 2, 3, 4, 5, 6]
     assert add_standard_items(sample_db, meeting) == 0  # already there
 
@@ -211,13 +211,13 @@ def test_a_paper_is_stored_and_read_back_byte_for_byte_and_replaced(sample_db, t
     )
     second_file = tmp_path / "Neglect audit v2.docx"
     second_file.write_bytes(b"PK\x03\x04 word")
-    second = attach_paper(sample_db, item, second_file, confidential=False)
+    second = attach_paper(sample_db, item, second_file, confidential=False, paper_shown=first)
     assert read_paper(sample_db, second) == ("Neglect audit v2.docx", b"PK\x03\x04 word")
     with sample_db.session() as session:
         assert session.get(Document, first) is None  # the replaced file is not kept
     with pytest.raises(InvalidInput, match="not a PDF, Word or Excel file"):
         attach_paper(sample_db, item, tmp_path / "photo.jpg")
-    remove_paper(sample_db, item)
+    remove_paper(sample_db, item, paper_shown=second)
     assert agenda_rows(sample_db, meeting)[0].waiting_for_paper
 
 

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from lscb_desktop.cli import main
 from lscb_desktop.models import Group, Meeting, Membership
@@ -66,12 +66,6 @@ def select_member(window, name: str) -> members.MemberRow:
     return row
 
 
-def change_phone(database: Database, person_id: int, phone: str) -> None:
-    save_person(
-        database, dataclasses.replace(person_input(database, person_id), phone=phone), person_id
-    )
-
-
 def shown(value: str) -> str:
     return f"“{value}”" if value else "(blank)"
 
@@ -89,8 +83,14 @@ def test_a_member_saved_over_someone_elses_change_keeps_the_typing_then_saves_ov
         getattr(dialog, next(buttons)).click()
 
     def user(dialog: MemberDialog):
-        change_phone(theirs, row.person_id, "01582 222222")  # meanwhile, someone else
+        their_form = person_input(theirs, row.person_id)  # meanwhile, someone else
+        save_person(
+            theirs,
+            dataclasses.replace(their_form, phone="01582 222222", address="1 George Street"),
+            row.person_id,
+        )
         dialog.job_title.setText("Head of Public Protection")
+        dialog.phone.setText("01582 999999")
         dialog.save_button.click()
         seen["kept"] = (dialog.job_title.text(), dialog.phone.text())
         seen["saved then"] = person_input(sample_db, row.person_id)
@@ -104,14 +104,47 @@ def test_a_member_saved_over_someone_elses_change_keeps_the_typing_then_saves_ov
     assert first.startswith(f"{current_os_user()} (your own user name")
     assert "changed the person “Alison Harding”" in first
     assert WHEN.search(first)
-    assert f"• Phone: from {shown(before.phone)} to “01582 222222”" in first
+    clashing, kept = first.split("Their other changes stay, whatever you choose:")
+    assert f"• Phone: from {shown(before.phone)} to “01582 222222”" in clashing
+    assert f"• Address: from {shown(before.address)} to “1 George Street”" in kept
     assert second == first
-    assert seen["kept"] == ("Head of Public Protection", before.phone)
-    assert seen["saved then"] == dataclasses.replace(before, phone="01582 222222")
+    assert seen["kept"] == ("Head of Public Protection", "01582 999999")
+    assert seen["saved then"] == dataclasses.replace(
+        before, phone="01582 222222", address="1 George Street"
+    )
     assert opened[0].result() == QDialog.DialogCode.Accepted
     after = person_input(sample_db, row.person_id)
-    assert (after.job_title, after.phone) == ("Head of Public Protection", before.phone)
+    # Mine over theirs where both changed the phone; their address, which I left, stands.
+    assert (after.job_title, after.phone, after.address) == (
+        "Head of Public Protection",
+        "01582 999999",
+        "1 George Street",
+    )
     assert window.board_tab.members.current_row().job_title == "Head of Public Protection"
+
+
+def test_two_users_changing_different_fields_of_a_member_both_keep_theirs_and_nobody_is_asked(
+    window, answer, theirs, sample_db, no_conflict, message_boxes
+):
+    row = select_member(window, "Alison Harding")
+
+    def user(dialog: MemberDialog):
+        # Someone else, in their own member form, changes the phone and saves first.
+        group_id = window.board_tab.members.group_id
+        their_dialog = MemberDialog(theirs, group_id, "Strategic Board", row.membership_id)
+        their_dialog.phone.setText("01582 222222")
+        their_dialog.save_button.click()
+        assert their_dialog.result() == QDialog.DialogCode.Accepted
+        their_dialog.deleteLater()
+        dialog.job_title.setText("Head of Public Protection")
+        dialog.save_button.click()
+
+    opened = answer(MemberDialog, user)
+    window.edit_action.trigger()
+    assert opened[0].result() == QDialog.DialogCode.Accepted
+    after = person_input(sample_db, row.person_id)
+    assert (after.job_title, after.phone) == ("Head of Public Protection", "01582 222222")
+    assert message_boxes == []
 
 
 def test_a_member_form_reloaded_shows_what_the_command_line_imported(
@@ -132,6 +165,7 @@ def test_a_member_form_reloaded_shows_what_the_command_line_imported(
         assert main([*args, "--db", target]) == 0
         dialog.notes.setPlainText("Typed, then thrown away")
         dialog.job_title.setText("Typed too")
+        dialog.phone.setText("01582 999999")
         dialog.save_button.click()
         seen["reloaded"] = (
             dialog.phone.text(),
@@ -254,6 +288,7 @@ def test_settings_saved_over_someone_elses_change_escape_keeps_editing_then_save
     def user(dialog: SettingsDialog):
         save_settings(theirs, dataclasses.replace(load_settings(theirs), phone="01582 547500"))
         dialog.email.setText("lscb@luton.gov.uk")
+        dialog.phone.setText("01582 999999")
         dialog.save_button.click()
         seen["kept"] = (dialog.email.text(), dialog.phone.text(), dialog.result())
         seen["saved then"] = load_settings(sample_db)
@@ -266,9 +301,41 @@ def test_settings_saved_over_someone_elses_change_escape_keeps_editing_then_save
     assert "changed the settings" in accounts[0]
     assert WHEN.search(accounts[0])
     assert f"• Phone: from {shown(before.phone)} to “01582 547500”" in accounts[0]
-    assert seen["kept"] == ("lscb@luton.gov.uk", before.phone, 0)
+    assert seen["kept"] == ("lscb@luton.gov.uk", "01582 999999", 0)
     assert seen["saved then"] == dataclasses.replace(before, phone="01582 547500")
-    assert load_settings(sample_db) == dataclasses.replace(before, email="lscb@luton.gov.uk")
+    assert load_settings(sample_db) == dataclasses.replace(
+        before, email="lscb@luton.gov.uk", phone="01582 999999"
+    )
+
+
+def test_settings_saved_for_the_first_time_by_two_at_once_are_merged_without_an_error(
+    qtbot, empty_db, answer, message_boxes, monkeypatch
+):
+    """Both open the Settings of a new database (nothing saved yet) and save: the second save
+    meets the first's new settings at the very moment, and is merged, not a database error."""
+    theirs = open_database(empty_db.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr(
+        ConflictDialog, "exec", lambda _dialog: pytest.fail("no conflict was expected")
+    )
+    try:
+        dialog = SettingsDialog(empty_db)
+        qtbot.addWidget(dialog)
+
+        def they_save_first(*_args):  # after mine has looked for the settings, before it writes
+            their_dialog = SettingsDialog(theirs)
+            their_dialog.default_venue.setText("Hall")
+            their_dialog.save_button.click()
+            their_dialog.deleteLater()
+
+        event.listen(empty_db._factory, "before_flush", they_save_first, once=True)
+        dialog.phone.setText("01582 547500")
+        dialog.save_button.click()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        now = load_settings(theirs)
+        assert (now.default_venue, now.phone) == ("Hall", "01582 547500")
+        assert message_boxes == []
+    finally:
+        theirs.dispose()
 
 
 def test_a_change_at_the_moment_of_saving_that_clashes_with_nothing_is_saved_quietly(
@@ -320,6 +387,7 @@ def test_terms_of_reference_saved_over_someone_elses_change_ask_first(
     answer(ConflictDialog, conflict)
     save_group(theirs, dataclasses.replace(before, purpose="To hold agencies to account"), group.id)
     tab.terms.aims.setPlainText("Fewer, better meetings")
+    tab.terms.purpose.setPlainText("To learn from cases")
     tab.save_terms()
     (account,) = accounts
     assert f"changed the group “{group.name}”" in account

@@ -28,6 +28,7 @@ def member(name: str, sort_name: str, signed: dt.date | None) -> MemberRow:
         induction_done=5,
         start_date=dt.date(2020, 1, 1),
         end_date=None,
+        version=1,
     )
 
 

@@ -1,0 +1,119 @@
+"""The Meetings tab's paper actions on the selected agenda item: attach (or replace), open, mark
+confidential, remove. Each names the paper the agenda list showed, so a paper someone else
+attached since is never replaced or removed unseen: the user is told in words instead.
+
+Each function returns the status message of what it did, or "" when nothing was done."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from lscb_desktop import APP_NAME
+from lscb_desktop.services.agenda import (
+    AgendaRow,
+    attach_paper,
+    read_paper,
+    remove_paper,
+    set_paper_confidential,
+)
+from lscb_desktop.services.concurrency import RecordGone
+from lscb_desktop.services.privacy import private_folder, write_private_bytes
+from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.store import Database
+from lscb_desktop.ui.conflict_dialog import one_click, show_gone
+
+PAPER_FILTER = "Papers (*.pdf *.doc *.docx *.xls *.xlsx *.odt *.rtf)"
+
+
+def attach(parent: QWidget, database: Database, item: AgendaRow) -> str:
+    folder = str(QSettings().value("paths/papers", str(Path.home())))
+    path, _ = QFileDialog.getOpenFileName(
+        parent, f"Paper for item {item.number}: {item.title}", folder, PAPER_FILTER
+    )
+    if not path:
+        return ""
+    QSettings().setValue("paths/papers", str(Path(path).parent))
+    confidential = (
+        QMessageBox.question(
+            parent,
+            "Attach paper",
+            f"Is {Path(path).name} confidential?\n\nConfidential papers are marked so in the "
+            "agenda and the pack.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        == QMessageBox.StandardButton.Yes
+    )
+    change = partial(
+        attach_paper,
+        database,
+        item.id,
+        Path(path),
+        confidential=confidential,
+        paper_shown=item.paper_id,
+    )
+    try:
+        if not one_click(parent, "Attach paper", change):
+            return ""
+    except InvalidInput as exc:
+        QMessageBox.warning(parent, "Attach paper", "\n".join(exc.problems.values()))
+        return ""
+    verb = "Replaced the paper of" if item.paper else "Attached a paper to"
+    return f"{verb} item {item.number}"
+
+
+def open_paper(parent: QWidget, database: Database, item: AgendaRow) -> None:
+    if item.paper_id is None:
+        return
+    try:
+        name, content = read_paper(database, item.paper_id)
+    except RecordGone as exc:
+        show_gone(parent, exc)
+        return
+    # In the private temporary folder, which is removed when the program closes: a copy
+    # of a confidential paper is never left behind. Read-only, so that Word or Excel opens
+    # it read-only and offers Save As rather than keeping edits in a copy about to go.
+    # (Not on Windows, where a read-only file could not be removed with its folder.)
+    target = write_private_bytes(private_folder("paper-") / Path(name).name, content)
+    if os.name == "posix":
+        target.chmod(0o400)
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+        QMessageBox.information(
+            parent,
+            "Open paper",
+            f"No program opens {target.suffix} files; it is saved at {target} until "
+            f"{APP_NAME} is closed.",
+        )
+
+
+def toggle_confidential(parent: QWidget, database: Database, item: AgendaRow) -> str:
+    if item.paper_id is None:
+        return ""
+    change = partial(
+        set_paper_confidential,
+        database,
+        item.id,
+        not item.confidential,
+        paper_shown=item.paper_id,
+    )
+    if not one_click(parent, "Mark paper", change):
+        return ""
+    return f"Marked the paper {'not confidential' if item.confidential else 'confidential'}"
+
+
+def remove(parent: QWidget, database: Database, item: AgendaRow) -> str:
+    if item.paper_id is None:
+        return ""
+    answer = QMessageBox.question(
+        parent, "Remove paper", f"Remove the paper {item.paper} from item {item.number}?"
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return ""
+    change = partial(remove_paper, database, item.id, paper_shown=item.paper_id)
+    return "Removed the paper" if one_click(parent, "Remove paper", change) else ""
