@@ -1,9 +1,12 @@
 """The command line's safety commands: ``check``, ``backup``, ``backups``, ``restore``, and the
 checks every other command makes on the database it opens.
 
-A command that writes a database file (``demo``, ``import``, ``restore``, ``copy`` into a file)
-takes the lock beside it for as long as it runs, and is refused when another live program holds
-it (a window, or another command), unless ``--ignore-lock``; reading commands never look.
+A command that writes a database file (``demo``, ``import``, ``restore``, ``copy`` into a file,
+``backup`` to its OUT file) takes the lock beside it for as long as it runs, and is refused when
+another live program holds it (a window, or another command), unless ``--ignore-lock``, which
+takes the lock over for the command's duration and gives it back afterwards; reading commands
+never look. Whatever ``--ignore-lock`` says, ``backup`` and ``copy`` never replace a database
+that a program of this computer still has open (:func:`lscb_desktop.store.database.replacing`).
 
 A command that reads records runs SQLite's quick check first (it reads every page: about 0.1 s
 warm and 0.4 s cold for the 60 MB benchmark database), so that none carries on over a damaged
@@ -69,6 +72,8 @@ def written_file(args: argparse.Namespace) -> Path | None:
         target = args.db
     elif args.command == "copy":
         target = args.target
+    elif args.command == "backup":
+        target = args.out
     else:
         return None
     url = database_url(target if target is not None else default_database_path())
@@ -87,40 +92,58 @@ def write_lock(args: argparse.Namespace) -> Iterator[None]:
         yield
         return
     try:
-        lock = lockfile.acquire(path)
+        lock = _take_lock(path, ignore=getattr(args, "ignore_lock", False))
+    except OSError:  # a folder that cannot be written: the command says so when it writes
+        lock = None
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _take_lock(path: Path, *, ignore: bool) -> lockfile.FileLock:
+    try:
+        return lockfile.acquire(path)
     except lockfile.Locked as held:
-        if not getattr(args, "ignore_lock", False):
+        if not ignore:
             raise DatabaseError(
                 f"{held} Nothing was changed. Close it there first, or, if you are sure it is "
                 "not in use, run the command again with --ignore-lock."
             ) from held
         print(f"lscb-desktop: warning: {held} Going ahead (--ignore-lock).", file=sys.stderr)
-        yield
-        return
-    except OSError:  # a folder that cannot be written: the command says so when it writes
-        yield
-        return
-    try:
-        yield
-    finally:
-        lock.release()
+    # Taken over while the command runs (no other program of ours starts writing too), and
+    # given back afterwards to the program that had it, if it may still have the file open.
+    return lockfile.acquire(path, take_over=True)
 
 
 # -- opening for the other commands ---------------------------------------------------------------
 
 
+def open_reading(db: str | None, *, create: bool = False) -> Database:
+    """Opens the database for a command that only reads it: read-only when another program has
+    the file open (nothing is written to it or beside it: no upgrade under that program's feet),
+    otherwise as every command opens it (brought up to date, created if ``create``)."""
+    url = database_url(db if db is not None else default_database_path())
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.is_file() and lockfile.holder(path) is not None:
+            return open_database(path, read_only=True)
+    return open_database(db, create=create)
+
+
 def open_checked(db: str | None, *, create: bool = False, writing: bool = False) -> Database:
     """Opens the database for a command: quick-checked when it already holds records (a damaged
     one raises :class:`DamagedDatabase`), and backed up first (once a day) when it will be
-    written to."""
+    written to; read-only when the command only reads and another program has it open."""
     from lscb_desktop.services.integrity import quick_check  # noqa: PLC0415
     from lscb_desktop.services.privacy import tighten_database  # noqa: PLC0415
 
     url = database_url(db if db is not None else default_database_path())
     existed = url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).is_file()
-    database = open_database(db, create=create)
+    database = open_database(db, create=create) if writing else open_reading(db, create=create)
     try:
-        if database.path is not None:  # a file outside the data folder, made by an older version
+        if database.path is not None and not database.read_only:  # one made by an older version
             tighten_database(database.path)
         quick_check(database)
         if writing and existed:  # a file just created has nothing to lose
@@ -174,7 +197,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
 
     try:
-        database = open_database(args.db, create=False)
+        database = open_reading(args.db)
     except DamagedDatabase as exc:
         report = check_unopenable(database_path(args.db), str(exc))
     else:
@@ -187,7 +210,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    database = open_database(args.db, create=False)
+    database = open_reading(args.db)
     try:
         target = database.backup_to(args.out)
     except DamagedDatabase as exc:

@@ -1,15 +1,13 @@
-"""The command line's sharing commands: ``copy`` (a file to a server and back), and ``backup``
-of a server database (written as a file copy)."""
+"""The command line's sharing command ``copy`` (a file to a server and back). ``backup`` of a
+server database (written as a file copy) is :meth:`lscb_desktop.store.Database.backup_to`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from lscb_desktop.store import Database
-from lscb_desktop.store.copying import CopyResult, Progress, copy_database, copy_to_file
+from lscb_desktop.store.copying import CopyResult, Progress, copy_database
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -66,9 +64,3 @@ def cmd_copy(args: argparse.Namespace) -> int:
     print(result.summary())
     _counts(result)
     return EXIT_OK
-
-
-def backup_server(database: Database, out: Path) -> Path:
-    """``backup OUT`` of a server database: a checked SQLite file copy of every record (replacing
-    OUT), which ``--db OUT`` opens and ``copy`` can put back on a server."""
-    return copy_to_file(database, Path(out), replace=True).path or Path(out)

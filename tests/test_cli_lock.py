@@ -185,7 +185,8 @@ def test_which_file_each_command_writes(tmp_path: Path) -> None:
     assert cli_safety.written_file(_args("copy", target="postgresql://db.local/lscb")) is None
     server = argparse.Namespace(command="import", db="postgresql+psycopg://db.local/lscb")
     assert cli_safety.written_file(server) is None
-    for reading in ("list", "export", "check", "history", "backups", "backup"):
+    assert cli_safety.written_file(_args("backup", out=file)) == file  # OUT, not --db
+    for reading in ("list", "export", "check", "history", "backups"):
         assert cli_safety.written_file(_args(reading)) is None
 
 

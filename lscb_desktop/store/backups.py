@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lscb_desktop import clock
+from lscb_desktop.store import lockfile
 from lscb_desktop.store.database import (
     SCHEMA_HEAD,
     DamagedDatabase,
@@ -261,7 +262,11 @@ def take_backup(database_path: Path, note: str = "", when: dt.datetime | None = 
 
 
 def backup_due(database_path: Path, today: dt.date | None = None) -> bool:
-    """True when no backup of the database has been taken today (at most one a day)."""
+    """True when no backup of the database has been taken today (at most one a day), and no
+    other program has the file open: the program writing it takes the backup, and one that
+    has it open read-only writes nothing beside it."""
+    if lockfile.holder(database_path) is not None:
+        return False
     today = today or clock.today()
     return not any(
         b.taken.date() == today and b.note != "before-upgrade" for b in list_backups(database_path)
@@ -449,7 +454,7 @@ def restore_backup(
         except DamagedDatabase:
             previous, damaged_before = set_aside(database_path), True
         lock = _lock_out_others(database_path)
-    partial = database_path.with_name(f".{database_path.name}.restoring-{os.getpid()}")
+    partial = database_path.with_name(f".{database_path.name}.restoring-{lockfile.file_tag()}")
     try:
         backup_file(backup_path, partial)
         for extra in ("-wal", "-shm", "-journal"):

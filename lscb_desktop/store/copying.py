@@ -47,15 +47,14 @@ from sqlalchemy.pool import NullPool
 from lscb_desktop.store.copy_rows import VERSION_TABLE, Progress, copy_rows
 from lscb_desktop.store.database import (
     Database,
-    _host,
-    _note_where,
-    _run_migrations,
-    _sqlite_pragmas,
-    _upgrade,
     database_url,
-    revision_on,
+    note_errors_where,
+    put_in_place,
+    replacing,
+    sqlite_pragmas,
 )
 from lscb_desktop.store.errors import DatabaseError, explain, where_of
+from lscb_desktop.store.migrating import host_tag, revision_on, run_migrations, upgrade
 from lscb_desktop.store.server import MIGRATION_LOCK
 
 __all__ = ["CopyResult", "Progress", "copy_database", "copy_to_file", "copying"]
@@ -104,8 +103,10 @@ def copy_to_file(
     replace: bool = False,
     progress: ProgressCallback | None = None,
 ) -> CopyResult:
-    """:func:`copy_database` into a file; ``replace`` overwrites a file that holds records
-    (a backup), once the copy is complete and checked."""
+    """:func:`copy_database` into a file; ``replace`` overwrites a database of ours that holds
+    records (a backup), once the copy is complete and checked, but never one that is open, the
+    source itself, or a file that is not a database of ours
+    (:func:`lscb_desktop.store.database.replacing`)."""
     return _drive(
         _guarded(_to_file(source, Path(path), replace=replace), str(path), False), progress
     )
@@ -223,18 +224,19 @@ def _to_file(
 ) -> Generator[Progress, None, CopyResult]:
     """Builds the copy beside ``path`` and moves it into place once complete and checked."""
     path = path.expanduser().absolute()
-    if not replace:
-        _refuse_file(path)
+    with replacing(path, source.path):  # refused before a long copy, not after it
+        if not replace:
+            _refuse_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    maker = f"{_host()}-{os.getpid()}-{threading.get_ident()}"
+    maker = f"{host_tag()}-{os.getpid()}-{threading.get_ident()}"
     partial = path.with_name(f".{path.name}.copying-{maker}")
     _remove(partial)
     try:
         with _snapshot(source) as read:
             revision = _source_revision(read)
-            _upgrade(f"sqlite:///{partial}", revision)
+            upgrade(f"sqlite:///{partial}", revision)
             engine = create_engine(f"sqlite:///{partial}", poolclass=NullPool)
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", sqlite_pragmas)
             try:
                 with engine.begin() as write:
                     counts = yield from copy_rows(read, write)
@@ -244,7 +246,7 @@ def _to_file(
             partial.chmod(0o600)
         with partial.open("rb+") as written:
             os.fsync(written.fileno())
-        _put_in_place(partial, path, replace=replace)
+        _put_in_place(partial, path, replace=replace, source=source.path)
     finally:
         _remove(partial)
     return CopyResult(source.display_name, str(path), revision, counts, path)
@@ -291,21 +293,25 @@ def _file_records(path: Path) -> int | None:
     return 0
 
 
-def _put_in_place(partial: Path, path: Path, *, replace: bool) -> None:
+def _put_in_place(partial: Path, path: Path, *, replace: bool, source: Path | None) -> None:
+    """Moves the finished copy to ``path``: over a file only when :func:`replacing` allows it
+    (never a database that is open, nor the source), otherwise only if the name is still free."""
     if replace or path.exists():
-        if not replace:
-            _refuse_file(path)  # written to by another program meanwhile?
-        for extra in ("-wal", "-shm", "-journal"):
-            Path(f"{path}{extra}").unlink(missing_ok=True)
-        partial.replace(path)
+        with replacing(path, source):
+            if not replace:
+                _refuse_file(path)  # written to by another program meanwhile?
+            put_in_place(partial, path)
         return
+    created = DatabaseError(
+        f"{path} was created by another program during the copy; nothing was changed."
+    )
     try:
         os.link(partial, path)  # fails if another program took the name meanwhile
     except FileExistsError as exc:
-        raise DatabaseError(
-            f"{path} was created by another program during the copy; nothing was changed."
-        ) from exc
-    except OSError:  # no hard links on this file system
+        raise created from exc
+    except OSError:  # no hard links on this file system: the name is looked at just before
+        if path.exists():
+            raise created from None
         partial.replace(path)
 
 
@@ -316,7 +322,7 @@ def _to_server(source: Database, url: URL) -> Generator[Progress, None, CopyResu
     """Builds and fills an empty server database in one transaction, under the lock that
     migrations take (a program opening it meanwhile waits until the copy is in)."""
     engine = create_engine(url, poolclass=NullPool)
-    event.listen(engine, "handle_error", _note_where)
+    event.listen(engine, "handle_error", note_errors_where)
     try:
         with _snapshot(source) as read:
             revision = _source_revision(read)
@@ -325,7 +331,7 @@ def _to_server(source: Database, url: URL) -> Generator[Progress, None, CopyResu
                     write.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
                 current = _refuse_server(write, url, revision)
                 if current != revision:
-                    _run_migrations(write, revision)
+                    run_migrations(write, revision)
                 counts = yield from copy_rows(read, write)
     finally:
         engine.dispose()

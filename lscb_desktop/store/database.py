@@ -1,4 +1,7 @@
-"""Opening a database: the URL, SQLite's pragmas, migrations (after a copy), short sessions.
+"""Opening a database: the URL, SQLite's pragmas, short sessions; a backup of a file, which never
+replaces a database that is open. The schema is brought up to date by
+:mod:`lscb_desktop.store.migrating`; a database opened read-only by
+:mod:`lscb_desktop.store.readonly`.
 
 A server database (PostgreSQL) is opened with ``pool_pre_ping``, so that a connection the server
 dropped (a restart) is replaced before it is used; it is migrated under an advisory lock, after a
@@ -8,40 +11,35 @@ so that two copies of a new version starting at once upgrade it once.
 
 from __future__ import annotations
 
-import datetime as dt
-import glob
 import logging
 import os
-import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.pool import NullPool
 
 from lscb_desktop.config import default_database_path
-from lscb_desktop.processes import process_running
-from lscb_desktop.store import changelog, versions, watch
+from lscb_desktop.store import changelog, lockfile, migrating, versions, watch
 from lscb_desktop.store.errors import DatabaseError, explain, note_where
+from lscb_desktop.store.migrating import SCHEMA_HEAD, alembic_config, head_revision, revision_on
 
-if TYPE_CHECKING:
-    from alembic.config import Config
-
-MIGRATIONS = Path(__file__).with_name("migrations")
-
-#: The newest migration. Opening a database already at it skips loading Alembic (a third of a
-#: second at start-up); a test checks it against the migrations, so a new one must update it.
-__all__ = ["Database", "DatabaseError", "open_database"]
-
-SCHEMA_HEAD = "0004"
+__all__ = [
+    "SCHEMA_HEAD",
+    "Database",
+    "DatabaseError",
+    "alembic_config",
+    "head_revision",
+    "open_database",
+    "revision_on",
+]
 
 
 class DamagedDatabase(DatabaseError):
@@ -74,7 +72,7 @@ def damaged(name: str, detail: object = "") -> DamagedDatabase:
     )
 
 
-def _translate_damage(context: Any) -> None:
+def translate_damage(context: Any) -> None:
     """handle_error: a malformed disk image met by any statement becomes a DamagedDatabase,
     so that no command and no window carries on over damage, and none ends in a traceback.
     A file that is not a database at all keeps its own message ("Cannot open …")."""
@@ -96,7 +94,7 @@ def display_target(target: str | Path) -> str:
         return f"{text.split('://', 1)[0]}://…"
 
 
-def _note_where(context: Any) -> None:
+def note_errors_where(context: Any) -> None:
     """handle_error: every error records which database it came from, for explain()'s words."""
     if context.engine is not None:
         note_where(context.sqlalchemy_exception, context.engine.url)
@@ -113,27 +111,28 @@ def database_url(target: str | Path | None) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
-def alembic_config() -> Config:
-    from alembic.config import Config  # noqa: PLC0415 - Alembic loads only to migrate
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
-
-
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+def build_engine(url: URL, creator: Callable[[], Any] | None = None) -> Engine:
+    """The engine of an open database: a server's connections tested before use (a restart
+    costs nothing), a file's with foreign keys on and a damaged file reported in words.
+    ``creator`` makes a file's connections (a read-only one's)."""
+    if url.get_backend_name() != "sqlite":
+        engine = create_engine(url, pool_pre_ping=True)
+    elif creator is not None:
+        engine = create_engine(url, creator=creator)
+    else:
+        engine = create_engine(url)
+    event.listen(engine, "handle_error", note_errors_where)
+    if url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", sqlite_pragmas)
+        event.listen(engine, "handle_error", translate_damage)
+    return engine
 
 
 class Database:
@@ -147,6 +146,8 @@ class Database:
         versions.install(self._factory)
         #: Opened read-only (another program has the file open for writing): nothing is saved.
         self.read_only = False
+        #: Called after :meth:`dispose` (a read-only file tidies the WAL files it caused).
+        self.on_dispose: list[Callable[[], None]] = []
 
     @property
     def url(self) -> str:
@@ -193,17 +194,18 @@ class Database:
             session.close()
 
     def current_revision(self) -> str | None:
-        return _stored_revision(self)[0]
+        return migrating.stored_revision(self)[0]
 
     @property
     def on_server(self) -> bool:
         return self.engine.url.get_backend_name() != "sqlite"
 
     def backup_to(self, target: Path) -> Path:
-        """A consistent, verified copy of the database in the SQLite file ``target`` (replaced
-        if it exists). A file is copied with SQLite's backup API (safe while it is open, WAL
-        included; a damaged database is refused rather than copied); a server database is copied
-        record for record (:func:`lscb_desktop.store.copying.copy_to_file`)."""
+        """A consistent, verified copy of the database in the SQLite file ``target``, which may
+        replace only a database of ours that nobody has open (:func:`replacing`). A file is
+        copied with SQLite's backup API (safe while it is open, WAL included; a damaged database
+        is refused rather than copied); a server database is copied record for record
+        (:func:`lscb_desktop.store.copying.copy_to_file`)."""
         source = self.path
         if source is None:
             if not self.on_server:
@@ -217,6 +219,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        for tidy in self.on_dispose:
+            tidy()
 
 
 def backup_file(source: Path, target: Path) -> Path:
@@ -224,11 +228,14 @@ def backup_file(source: Path, target: Path) -> Path:
     (``PRAGMA integrity_check``, which reads every page) and renames it into place only then.
 
     The copy is a single file (journal mode DELETE), readable by the user alone on POSIX. A
-    damaged source raises :class:`DamagedDatabase` and leaves nothing behind.
+    damaged source raises :class:`DamagedDatabase` and leaves nothing behind. An existing
+    ``target`` is replaced only when :func:`replacing` allows it (asked before the copy starts,
+    and again, under its lock, before it is put in place).
     """
+    with replacing(target, source):  # refused before a long copy, not after it
+        pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = target.with_name(f".{target.name}.{lockfile.file_tag()}.partial")
     try:
         with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
             src.backup(dst)
@@ -241,7 +248,8 @@ def backup_file(source: Path, target: Path) -> Path:
             partial.chmod(0o600)
         with partial.open("rb+") as written:
             os.fsync(written.fileno())
-        partial.replace(target)
+        with replacing(target, source):
+            put_in_place(partial, target)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             raise damaged(source.name, exc) from exc
@@ -252,230 +260,114 @@ def backup_file(source: Path, target: Path) -> Path:
     return target
 
 
-def _stored_revision(database: Database) -> tuple[str | None, set[str]]:
-    with database.engine.connect() as connection:
-        return revision_on(connection)
+# -- replacing a file with a backup or a copy -----------------------------------------------------
+
+_NEVER_OPEN = "A backup or a copy never replaces a database that is open; choose another file."
 
 
-def revision_on(connection: Connection) -> tuple[str | None, set[str]]:
-    """The schema revision a database is at (None for none) and the tables it holds."""
-    tables = set(inspect(connection).get_table_names())
-    if "alembic_version" not in tables:
-        return None, tables
-    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-    return (str(rows[0][0]) if len(rows) == 1 else None), tables
-
-
-def _migration_engine(url: str) -> Engine:
-    """An engine for migrating only: one transaction for the whole upgrade, foreign keys off.
-
-    pysqlite commits before every CREATE, DROP or ALTER unless it is told to leave transactions
-    to us, so a killed first open used to leave tables without their ``alembic_version``; here
-    every statement of every migration runs inside one ``BEGIN IMMEDIATE`` and a kill leaves the
-    file as it was. Foreign keys are off because a batch migration rebuilds a table by dropping
-    it, and with them on the drop fires ``ON DELETE SET NULL`` in every table that points at it
-    (migration 0002 once emptied every action's link to its agenda item that way); they are
-    checked with ``PRAGMA foreign_key_check`` before the upgrade commits instead.
-    """
-    engine = create_engine(url, poolclass=NullPool)
-    if make_url(url).get_backend_name() == "sqlite":
-
-        def _connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-            dbapi_connection.execute("PRAGMA busy_timeout=5000")
-
-        def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        event.listen(engine, "connect", _connect)
-        event.listen(engine, "begin", _begin)
-    return engine
-
-
-def _broken_links(connection: Any) -> list[str]:
-    if connection.dialect.name != "sqlite":
-        return []
-    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-    return [f"{row[0]} row {row[1]} refers to a missing {row[2]} record" for row in rows]
-
-
-def _upgrade(url: str, revision: str = "head") -> None:
-    """Run every pending migration (up to ``revision``) in one transaction; on any failure
-    nothing is changed."""
-    engine = _migration_engine(url)
-    try:
-        with engine.begin() as connection:
-            _run_migrations(connection, revision)
-    finally:
-        engine.dispose()
-
-
-def _run_migrations(connection: Any, revision: str = "head") -> None:
-    from alembic import command  # noqa: PLC0415 - only when there is something to do
-
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    already = set(_broken_links(connection))  # damage from before is check's to report
-    command.upgrade(config, revision)
-    broken = [link for link in _broken_links(connection) if link not in already]
-    if broken:
+@contextmanager
+def replacing(target: Path, source: Path | None = None) -> Iterator[None]:
+    """Guards putting a backup or a copy in the place of ``target`` (with :func:`put_in_place`
+    inside the block). Raises :class:`DatabaseError`, in words naming the file, when ``target``
+    is a folder, the database being copied itself (``source``), a database another program has
+    open (its lock is someone else's, or a program of this computer that still has it open was
+    displaced from it, or SQLite finds it in use), or a file that is not a database of ours.
+    Nothing is refused for a file that is not there, or an empty one. The lock of ``target`` is
+    held until the block ends, so that no program of ours opens it meanwhile."""
+    if not target.exists():
+        yield
+        return
+    if target.is_dir():
+        raise DatabaseError(f"{target} is a folder; name a file. Nothing was changed.")
+    if source is not None and _same_file(source, target):
         raise DatabaseError(
-            "Upgrading this database would leave records pointing at records that do "
-            f"not exist ({broken[0]}), so it was not upgraded and nothing was changed."
+            f"{target} is the database being copied itself; choose another file. "
+            "Nothing was changed."
         )
-
-
-def _unfinished_creation(database: Database, tables: set[str]) -> bool:
-    """True for a file holding only some of our tables, all empty: a creation that never ended."""
-    from lscb_desktop.models import Base  # noqa: PLC0415
-
-    ours = set(Base.metadata.tables)
-    if not tables or not tables <= ours | {"alembic_version"}:
-        return False
-    with database.engine.connect() as connection:
-        for table in tables:
-            if connection.exec_driver_sql(f'SELECT 1 FROM "{table}" LIMIT 1').first():
-                return False
-    return True
-
-
-def _migrate(database: Database) -> None:
-    current, tables = _stored_revision(database)
-    if current == SCHEMA_HEAD:
-        return
-    if database.engine.url.get_backend_name() == "postgresql":
-        from lscb_desktop.store.server import migrate_server  # noqa: PLC0415
-
-        migrate_server(database)
-        return
-    if current == head_revision():
-        return
-    path = database.path
-    if (
-        current is None
-        and tables - {"alembic_version"}
-        and path is not None
-        and _unfinished_creation(database, tables)
-    ):
-        database.dispose()
-        _create_file(path, replace=True)
-        return
-    _refuse_unknown(current, tables, "file")
-    if current is not None and database.path is not None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        copy = database.path.with_name(f"{database.path.stem}.before-upgrade-{stamp}.sqlite")
-        database.backup_to(copy)
-    if database.engine.url.get_backend_name() == "sqlite" and database.path is None:
-        with database.engine.begin() as connection:  # in memory: nothing to lose
-            _run_migrations(connection)
-        return
-    database.dispose()
-    _upgrade(database.engine.url.render_as_string(hide_password=False))
-
-
-def _refuse_unknown(current: str | None, tables: set[str], kind: str) -> None:
-    """Refuses a database holding tables of another program, or written by a newer version."""
-    if current is None and tables - {"alembic_version"}:
-        raise DatabaseError(
-            f"This {kind} holds a database, but not one written by LSCB Desktop "
-            f"(it has tables such as {', '.join(sorted(tables)[:3])}). Nothing was changed."
-        )
-    if current is None:
-        return
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
-
     try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(current)
-    except Exception as exc:
+        lock: lockfile.FileLock | None = lockfile.acquire(target)
+    except lockfile.Locked as held:
         raise DatabaseError(
-            f"This database was written by a newer version of LSCB Desktop (schema {current}); "
-            "this version cannot open it safely. Install the newer version. "
-            f"The {kind} has not been changed."
-        ) from exc
-
-
-CREATING = ".creating-"
-
-
-def _host() -> str:
-    """This computer's name as it may stand in a file name (a database may be on a share)."""
-    return "".join(c for c in socket.gethostname() if c.isalnum())[:40] or "host"
-
-
-def _process_running(pid: int) -> bool:
-    return pid != os.getpid() and process_running(pid)
-
-
-def remove_unfinished_creations(path: Path) -> None:
-    """Remove what creations of ``path`` killed part-way left beside it: never one that a live
-    process here is still making, nor, unless a day old, one made on another computer."""
-    day_ago = dt.datetime.now().timestamp() - 86_400
-    prefix = f".{path.name}{CREATING}"
-    for stale in path.parent.glob(f"{glob.escape(prefix)}*"):
-        host, _, rest = stale.name[len(prefix) :].partition("-")
-        pid_text = rest.split("-")[0]
-        try:
-            old = stale.stat().st_mtime < day_ago
-        except OSError:
-            continue
-        ours = host == _host() and pid_text.isdigit()
-        if old or (ours and not _process_running(int(pid_text))):
-            stale.unlink(missing_ok=True)
-
-
-def _create_file(path: Path, *, replace: bool = False) -> None:
-    """Build a new database beside ``path`` and move it into place only once it is complete,
-    so that a first open killed part-way never leaves a half-made file under the real name.
-
-    ``replace`` is for an empty (zero-byte) file or an unfinished creation of an older version.
-    Otherwise a database that another program created meanwhile is kept, never replaced: ours
-    is put in place only if the name is still free (a hard link fails if it is taken).
-    """
-    remove_unfinished_creations(path)
-    partial = path.with_name(f".{path.name}{CREATING}{_host()}-{os.getpid()}")
-    partial.unlink(missing_ok=True)
+            f"Cannot replace {target}: {held} {_NEVER_OPEN} Nothing was changed."
+        ) from held
+    except OSError:  # a folder that cannot be written: the rename will say so
+        lock = None
     try:
-        _upgrade(f"sqlite:///{partial}")
-        if replace:
-            if path.exists() and path.stat().st_size and not _holds_no_records(path):
-                raise DatabaseError(
-                    f"{path} was written to while it was being created; nothing was changed."
-                )
-            for extra in ("-wal", "-shm", "-journal"):
-                Path(f"{path}{extra}").unlink(missing_ok=True)
-            partial.replace(path)
-            return
-        try:
-            os.link(partial, path)
-        except FileExistsError:
-            return  # another program made it first, completely (it too renames a whole file)
-        except OSError:  # no hard links on this file system
-            if not path.exists():
-                partial.replace(path)
-    finally:
-        for extra in ("", "-journal", "-wal", "-shm"):
-            Path(f"{partial}{extra}").unlink(missing_ok=True)
-
-
-def _holds_no_records(path: Path) -> bool:
-    """True for a file of ours that has tables but no rows in any (an unfinished creation)."""
-    with closing(sqlite3.connect(path)) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        live = lockfile.live_here(target)
+        if live is not None:  # taken over ("--ignore-lock"), but that program is still running
+            raise DatabaseError(
+                f"Cannot replace {target}: "
+                f"{lockfile.held_message(target, live)} {_NEVER_OPEN} Nothing was changed."
             )
-        ]
-        return not any(
-            connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() for table in tables
+        _refuse_in_use_or_foreign(target)
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        return one.resolve() == other.resolve()
+
+
+def _refuse_in_use_or_foreign(target: Path) -> None:
+    """Refuses a database file SQLite finds in use (a program is reading or writing it), and a
+    file that is not a database of ours; an empty file is anyone's to replace."""
+    if target.stat().st_size == 0:
+        return
+    ours = False
+    try:
+        with closing(sqlite3.connect(target, timeout=0, isolation_level=None)) as probe:
+            probe.execute("BEGIN EXCLUSIVE")  # refused while another connection is using it
+            ours = bool(
+                probe.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                ).fetchone()
+            )
+            probe.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise DatabaseError(
+                f"Cannot replace {target}: another program is using it. {_NEVER_OPEN} "
+                "Nothing was changed."
+            ) from exc
+    except sqlite3.DatabaseError:
+        pass  # not a database
+    if not ours:
+        raise DatabaseError(
+            f"Cannot replace {target}: it is not a database of LSCB Desktop. Choose another "
+            "file, or move that one away first. Nothing was changed."
         )
+
+
+def put_in_place(new: Path, target: Path) -> None:
+    """Renames the file ``new`` to ``target``, removing first the files SQLite keeps beside the
+    file replaced (a write-ahead log that belongs to it must not be read with the new one).
+    Only inside :func:`replacing`."""
+    for extra in ("-wal", "-shm", "-journal"):
+        Path(f"{target}{extra}").unlink(missing_ok=True)
+    new.replace(target)
 
 
 def open_database(
-    target: str | Path | None = None, *, create: bool = True, migrate: bool = True
+    target: str | Path | None = None,
+    *,
+    create: bool = True,
+    migrate: bool = True,
+    read_only: bool = False,
 ) -> Database:
-    """Open (and, for a new file, create) a database, bringing its schema up to date."""
+    """Open (and, for a new file, create) a database, bringing its schema up to date.
+
+    ``read_only`` opens it without writing anything to it or beside it (no migration, no removal
+    of leftovers, no change of journal mode), every save refused in words: see
+    :func:`lscb_desktop.store.readonly.open_read_only`."""
+    if read_only:
+        from lscb_desktop.store.readonly import open_read_only  # noqa: PLC0415 - it imports this
+
+        return open_read_only(target)
     url = make_url(database_url(target))
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database or "")
@@ -488,25 +380,20 @@ def open_database(
                 raise DatabaseError(f"Cannot create the folder {path.parent}: {exc}") from exc
             if migrate:
                 try:
-                    _create_file(path, replace=path.exists())
+                    migrating.create_file(path, replace=path.exists())
                 except SADatabaseError as exc:
                     reason = str(exc.orig) if exc.orig else str(exc)
                     raise DatabaseError(f"Cannot create {path.name}: {reason}.") from exc
         elif path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
         else:
-            remove_unfinished_creations(path)
+            migrating.remove_unfinished_creations(path)
     on_server = url.get_backend_name() != "sqlite"
-    # A server may drop connections (a restart): each is tested before use and replaced.
-    engine = create_engine(url, pool_pre_ping=True) if on_server else create_engine(url)
-    event.listen(engine, "handle_error", _note_where)
-    if not on_server:
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "handle_error", _translate_damage)
+    engine = build_engine(url)
     database = Database(engine)
     try:
         if migrate:
-            _migrate(database)
+            migrating.migrate(database)
         if url.get_backend_name() == "sqlite":
             # WAL is a property of the file: set it once the file is known to be ours, so that
             # a database we refuse is left byte for byte as it was.

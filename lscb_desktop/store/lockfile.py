@@ -15,21 +15,30 @@ computer cannot be checked from here, and is reported with its age.
 
 The lock is advisory: nothing stops a program that ignores it. The window's "Open anyway" and
 the command line's ``--ignore-lock`` are there for a lock left behind by a computer that crashed.
+A lock taken over that way keeps the holders it displaced (``earlier`` in the file), and gives
+the lock back to the first of them that may still have the file open when it is given up: the
+program that had the file first is still writing to it, and the next one to come must be told.
+
+A lock file is only ever written whole: it is written under a name of its own (the computer, the
+process and a random part, so that two computers on one share never pick the same) and then
+linked or renamed into place.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import re
+import secrets
 import socket
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
+from typing import Any
 
 from lscb_desktop import APP_NAME
 from lscb_desktop.processes import process_running
@@ -64,35 +73,37 @@ class LockInfo:
         now = dt.datetime.now().replace(microsecond=0)
         return cls(current_os_user(), this_machine(), os.getpid(), now)
 
-    def to_text(self) -> str:
-        return (
-            json.dumps(
-                {
-                    "program": APP_NAME,
-                    "user": self.user,
-                    "machine": self.machine,
-                    "pid": self.pid,
-                    "since": self.since.isoformat(),
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
+    def _fields(self) -> dict[str, object]:
+        return {
+            "user": self.user,
+            "machine": self.machine,
+            "pid": self.pid,
+            "since": self.since.isoformat(),
+        }
+
+    def to_text(self, earlier: Sequence[LockInfo] = ()) -> str:
+        """The lock file's text; ``earlier``: the holders this one took it over from, the most
+        recent first (they get it back when this one gives it up)."""
+        data: dict[str, object] = {"program": APP_NAME, **self._fields()}
+        if earlier:
+            data["earlier"] = [info._fields() for info in earlier]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_data(cls, data: Any) -> LockInfo:
+        """One holder from the lock's JSON; ValueError, TypeError or KeyError when it is not."""
+        return cls(
+            str(data["user"]),
+            str(data["machine"]),
+            int(data["pid"]),
+            dt.datetime.fromisoformat(str(data["since"])),
         )
 
     @classmethod
     def from_text(cls, text: str) -> LockInfo | None:
         """The lock's contents; None for a file that is not one of ours (or half-written)."""
-        try:
-            data = json.loads(text)
-            return cls(
-                str(data["user"]),
-                str(data["machine"]),
-                int(data["pid"]),
-                dt.datetime.fromisoformat(str(data["since"])),
-            )
-        except (ValueError, TypeError, KeyError):
-            return None
+        chain = _parse(text)
+        return chain[0] if chain else None
 
     @property
     def here(self) -> bool:
@@ -122,6 +133,28 @@ class LockInfo:
                 count = seconds // size
                 return f"{count} {unit}{'' if count == 1 else 's'}"
         return "less than a minute"
+
+
+#: A lock file's holders: the one named first, then those it took the lock over from.
+Chain = tuple[LockInfo, ...]
+
+
+def _parse(text: str) -> Chain | None:
+    """The holders a lock's text names (None for a text that is not one of our locks); an
+    earlier holder that cannot be read is left out."""
+    try:
+        data = json.loads(text)
+        head = LockInfo.from_data(data)
+    except (ValueError, TypeError, KeyError):
+        return None
+    earlier: list[LockInfo] = []
+    listed = data.get("earlier", []) if isinstance(data, dict) else []
+    for item in listed if isinstance(listed, list) else []:
+        try:
+            earlier.append(LockInfo.from_data(item))
+        except (ValueError, TypeError, KeyError):
+            continue
+    return (head, *earlier)
 
 
 def held_message(database: Path, info: LockInfo, now: dt.datetime | None = None) -> str:
@@ -155,17 +188,36 @@ class Locked(DatabaseError):
 _held: Counter[Path] = Counter()
 
 
+def _may_have_it(info: LockInfo, path: Path) -> bool:
+    """Whether the program ``info`` names may still have the file open: one on another computer
+    (which cannot be checked from here), a live process of this computer, or this process while
+    it still holds the lock."""
+    if info.ours:
+        return path in _held
+    return not info.stale
+
+
+def _others_holding(chain: Sequence[LockInfo], path: Path) -> Chain:
+    """The holders of ``chain`` other than this process that may still have the file open."""
+    return tuple(info for info in chain if not info.ours and _may_have_it(info, path))
+
+
 @dataclass
 class FileLock:
-    """A lock held by this process; :meth:`release` gives it up."""
+    """A lock held by this process; :meth:`release` gives it up. ``displaced``: the holders it
+    was taken over from ("Open anyway"), who get it back when it is given up."""
 
     path: Path
     info: LockInfo
     released: bool = False
+    displaced: Chain = field(default=())
 
     def release(self) -> None:
-        """Removes the lock file, unless another holder in this process still needs it or
-        someone else has taken it over meanwhile ("Open anyway")."""
+        """Gives the lock up, unless another holder in this process still needs it: back to the
+        first holder it was taken over from that may still have the file open (another
+        computer's, or a live program's here), or, when there is none, the file is removed.
+        A lock someone else has taken over meanwhile is theirs: this process only leaves their
+        list of earlier holders, so that it is not given back to a program that has gone."""
         if self.released:
             return
         self.released = True
@@ -173,106 +225,177 @@ class FileLock:
         if _held[self.path] > 0:
             return
         del _held[self.path]
-        if read_lock(self.path) == self.info:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
+        chain = read_chain(self.path)
+        if chain is None:
+            return
+        head, earlier = chain[0], chain[1:]
+        if head == self.info:
+            back = _others_holding(earlier, self.path)
+            if back:
+                log.info("Giving the lock %s back to %s", self.path, back[0].holder_words)
+                _rewrite_if(self.path, chain, back)
+            else:
+                _remove_if(self.path, head)
+        elif self.info in earlier:
+            _rewrite_if(self.path, chain, tuple(i for i in chain if i != self.info))
 
 
-def read_lock(path: Path) -> LockInfo | None:
-    """The lock file's contents; None when there is none. A file that cannot be read or is not
-    one of ours counts as a lock taken by someone unknown, when it was last written."""
+def read_chain(path: Path) -> Chain | None:
+    """Who the lock file names: the holder, then the holders it was taken over from; None when
+    there is none. A file that cannot be read or is not one of ours counts as a lock taken by
+    someone unknown, when it was last written."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except OSError:
         text = ""
-    info = LockInfo.from_text(text)
-    if info is not None:
-        return info
+    chain = _parse(text)
+    if chain is not None:
+        return chain
     try:
         written = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
     except OSError:
         return None
-    return LockInfo("someone", "another computer", 0, written)
+    return (LockInfo("someone", "another computer", 0, written),)
+
+
+def read_lock(path: Path) -> LockInfo | None:
+    """Who the lock file names as its holder; None when there is none (see :func:`read_chain`)."""
+    chain = read_chain(path)
+    return chain[0] if chain else None
 
 
 def holder(database: Path) -> LockInfo | None:
     """Who else has ``database`` open: None when nobody (no lock, this process's own lock, or
-    one left by a program that has stopped on this computer)."""
-    info = read_lock(lock_path(database))
-    if info is None or info.ours or info.stale:
-        return None
-    return info
+    one left by a program that has stopped on this computer, and by every program it had been
+    taken over from)."""
+    path = lock_path(database)
+    for info in read_chain(path) or ():
+        if info.ours:
+            return None
+        if _may_have_it(info, path):
+            return info
+    return None
+
+
+def live_here(database: Path) -> LockInfo | None:
+    """A program of this computer, other than this process, that the lock of ``database`` names
+    (as its holder, or as one it was taken over from) and that is still running: it certainly
+    has the file open, whoever holds the lock now."""
+    for info in read_chain(lock_path(database)) or ():
+        if info.here and not info.ours and not info.stale:
+            return info
+    return None
 
 
 def acquire(database: Path, *, take_over: bool = False) -> FileLock:
     """Takes the lock of ``database``. Raises :class:`Locked` when another program holds it,
     unless ``take_over`` (the user's "Open anyway"); a lock left by a program that has stopped on
-    this computer is taken over silently. OSError when the folder cannot be written."""
+    this computer is taken over silently (unless it had been taken over from a program that is
+    still there: that one holds it). OSError when the folder cannot be written."""
     path = lock_path(database)
     mine = LockInfo.mine()
     for _attempt in range(5):
         if _create(path, mine):
             _held[path] += 1
             return FileLock(path, mine)
-        found = read_lock(path)
-        if found is None:
+        chain = read_chain(path)
+        if chain is None:
             continue  # given up meanwhile: try again
-        if found.ours and path in _held:
+        head = chain[0]
+        if head.ours and path in _held:
             _held[path] += 1
-            return FileLock(path, found)
-        if found.ours or found.stale:
-            log.info("Taking over the lock %s left by process %s", path, found.pid)
-            _remove_if(path, found)
+            return FileLock(path, head)
+        others = _others_holding(chain, path)
+        if not others:
+            log.info("Taking over the lock %s left by process %s", path, head.pid)
+            _remove_if(path, head)
             continue
         if take_over:
-            log.warning("Taking over the lock %s of %s", path, found.holder_words)
-            _write(path, mine)
+            log.warning("Taking over the lock %s of %s", path, others[0].holder_words)
+            _write(path, mine.to_text(others))
             _held[path] += 1
-            return FileLock(path, mine)
-        raise Locked(database, found)
+            return FileLock(path, mine, displaced=others)
+        raise Locked(database, others[0])
     raise Locked(database, read_lock(path) or mine)
+
+
+def file_tag() -> str:
+    """A name part no other program picks at the same time: this computer (a database may be on
+    a share, where two computers can have processes of the same number), the process, and a
+    random part."""
+    host = "".join(c for c in socket.gethostname() if c.isalnum())[:40] or "host"
+    return f"{host}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def _create(path: Path, info: LockInfo) -> bool:
     """Writes a new lock file whole (a reader never sees it half-written); False when there is
     one already."""
-    partial = path.with_name(f".{path.name}.{info.pid}.partial")
+    partial = path.with_name(f".{path.name}.{file_tag()}.partial")
     partial.write_text(info.to_text(), encoding="utf-8")
     try:
-        os.link(partial, path)
-    except FileExistsError:
-        return False
-    except OSError:  # no hard links on this file system: create it exclusively instead
-        try:
-            with path.open("x", encoding="utf-8") as out:
-                out.write(info.to_text())
-        except FileExistsError:
-            return False
+        return _link(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _link(written: Path, path: Path) -> bool:
+    """Puts the whole file ``written`` (left where it is) in place as ``path`` if no file has
+    that name; False when one has. A hard link where the file system has them; otherwise a file
+    created exclusively and filled in one write."""
+    try:
+        os.link(written, path)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links on this file system (FAT, some network shares)
+        data = written.read_bytes()
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return False
+        try:
+            os.write(handle, data)
+        finally:
+            os.close(handle)
     return True
 
 
-def _write(path: Path, info: LockInfo) -> None:
-    partial = path.with_name(f".{path.name}.{info.pid}.partial")
-    partial.write_text(info.to_text(), encoding="utf-8")
-    partial.replace(path)
+def _write(path: Path, text: str) -> None:
+    """Replaces the lock file with ``text``, whole."""
+    partial = path.with_name(f".{path.name}.{file_tag()}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _rewrite_if(path: Path, expected: Chain, chain: Sequence[LockInfo]) -> None:
+    """Writes ``chain`` (a holder and those before it) as the lock, if the lock still names
+    ``expected``: a lock another program has written meanwhile is left as it is."""
+    if read_chain(path) != expected:
+        return
+    _write(path, chain[0].to_text(chain[1:]))
 
 
 def _remove_if(path: Path, expected: LockInfo) -> None:
     """Removes the lock only if it still says ``expected``: another program taking over the same
-    stale lock at the same moment must not lose the one it has just written."""
-    aside = path.with_name(f".{path.name}.{os.getpid()}.stale")
+    stale lock at the same moment must not lose the one it has just written. The lock is read
+    first (and left alone when it says anything else); then moved aside and read again, and a
+    lock written in the instant between is put back."""
+    if read_lock(path) != expected:
+        return
+    aside = path.with_name(f".{path.name}.{file_tag()}.gone")
     try:
         path.replace(aside)
     except FileNotFoundError:
         return
-    if read_lock(aside) != expected:  # not the stale lock any more: put it back
-        with contextlib.suppress(OSError):
-            os.link(aside, path)
-    aside.unlink(missing_ok=True)
+    try:
+        if read_lock(aside) != expected and not _link(aside, path):
+            log.warning("Two programs took the lock %s at once; the newer one has it", path)
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 # -- network drives -------------------------------------------------------------------------------

@@ -21,15 +21,9 @@ from sqlalchemy.pool import NullPool
 
 from lscb_desktop.config import data_dir
 from lscb_desktop.store.backups import private_folder
-from lscb_desktop.store.database import (
-    Database,
-    _note_where,
-    _refuse_unknown,
-    _run_migrations,
-    head_revision,
-    revision_on,
-)
+from lscb_desktop.store.database import Database, note_errors_where
 from lscb_desktop.store.errors import DatabaseError
+from lscb_desktop.store.migrating import head_revision, refuse_unknown, revision_on, run_migrations
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +39,17 @@ def migrate_server(database: Database) -> None:
     taken first (under the lock, at the old revision); the whole upgrade is one transaction, so
     a failure leaves the database as it was."""
     engine = create_engine(database.engine.url, poolclass=NullPool)
-    event.listen(engine, "handle_error", _note_where)
+    event.listen(engine, "handle_error", note_errors_where)
     try:
         with engine.begin() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             current, tables = revision_on(connection)
             if current == head_revision():
                 return  # another copy of the program upgraded it while this one waited
-            _refuse_unknown(current, tables, "database")
+            refuse_unknown(current, tables, "database")
             if current is not None:
                 copy_before_upgrade(database, current)
-            _run_migrations(connection)
+            run_migrations(connection)
     finally:
         engine.dispose()
         database.dispose()  # connections opened on the old schema are not kept

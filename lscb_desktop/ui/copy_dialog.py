@@ -222,6 +222,7 @@ def backup_server(window: MainWindow) -> None:
         return
     remember_folder(path)
     target = Path(path)
-    # The file dialog has asked before replacing a file that is there.
+    # The file dialog has asked before replacing a file that is there; the copy still refuses,
+    # in words, one that is a database open in another program or not a database of ours.
     if _run_copy(window, "Backup", target, replace=target.exists()) is not None:
         window.show_status(f"Backed up to {path}")

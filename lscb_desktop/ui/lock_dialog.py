@@ -9,8 +9,6 @@ for every one it closes; ``database.read_only`` then says whether to show "(read
 from __future__ import annotations
 
 import logging
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,10 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lscb_desktop import APP_NAME
-from lscb_desktop.store import Database, DatabaseError, lockfile, open_database
-from lscb_desktop.store.database import SCHEMA_HEAD, database_url
-from lscb_desktop.store.readonly import make_read_only
+from lscb_desktop.store import Database, lockfile, open_database, readonly
+from lscb_desktop.store.database import database_url
 
 log = logging.getLogger(__name__)
 
@@ -121,32 +117,9 @@ def open_for_window(parent: QWidget | None, target: str | Path | None) -> Databa
 
 
 def open_read_only(path: Path, holder: lockfile.LockInfo) -> Database:
-    """Opens ``path`` without writing anything to it: no migration, no lock, and every save
-    refused in words (:func:`lscb_desktop.store.readonly.make_read_only`)."""
-    if stored_revision(path) != SCHEMA_HEAD:  # asked before opening: opening sets WAL mode
-        raise DatabaseError(
-            f"{path.name} was written by another version of {APP_NAME}, so it cannot be opened "
-            f"read-only while {holder.holder_words} has it open: it would have to be upgraded. "
-            "Nothing was changed."
-        )
-    database = open_database(path, create=False, migrate=False)
-    make_read_only(database, holder.holder_words)
-    return database
-
-
-def stored_revision(path: Path) -> str | None:
-    """The schema revision of the file (None for none), read without writing to it."""
-    try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
-            tables = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
-            ).fetchall()
-            if not tables:
-                return None
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error as exc:  # not a database, damaged: SQLite's one line says which
-        raise DatabaseError(f"Cannot open {path.name}: {exc}.") from exc
-    return str(row[0]) if row else None
+    """Opens ``path`` without writing anything to it or beside it: no migration, no lock, and
+    every save refused in words (:func:`lscb_desktop.store.readonly.open_read_only`)."""
+    return readonly.open_read_only(path, holder.holder_words)
 
 
 def release(database: Database) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from lscb_desktop.models import Person
 from lscb_desktop.store import DatabaseError, open_database
-from lscb_desktop.store import database as store
+from lscb_desktop.store import migrating as store
 from lscb_desktop.store.database import head_revision
 
 
@@ -57,14 +57,14 @@ def test_a_database_another_program_made_meanwhile_is_kept_not_replaced(tmp_path
     with other.session() as session:
         session.add(Person(name="Marie Lowe"))
     other.dispose()
-    real_upgrade = store._upgrade
+    real_upgrade = store.upgrade
 
     def someone_else_creates_it_meanwhile(url: str) -> None:
         real_upgrade(url)
         if not path.exists():
             theirs.rename(path)
 
-    monkeypatch.setattr(store, "_upgrade", someone_else_creates_it_meanwhile)
+    monkeypatch.setattr(store, "upgrade", someone_else_creates_it_meanwhile)
     database = open_database(path)
     database.dispose()
     monkeypatch.undo()
@@ -74,7 +74,7 @@ def test_a_database_another_program_made_meanwhile_is_kept_not_replaced(tmp_path
 
 def test_leftovers_of_killed_creations_are_removed_but_never_a_live_one(tmp_path):
     path = tmp_path / "lscb.sqlite"
-    host = store._host()
+    host = store.host_tag()
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
@@ -108,7 +108,7 @@ def test_leftovers_of_killed_creations_are_removed_but_never_a_live_one(tmp_path
 
 def test_a_name_with_wildcards_does_not_match_other_files(tmp_path):
     path = tmp_path / "board[1].sqlite"
-    other = tmp_path / f".board1.sqlite.creating-{store._host()}-999999999"
+    other = tmp_path / f".board1.sqlite.creating-{store.host_tag()}-999999999"
     other.write_bytes(b"")
     store.remove_unfinished_creations(path)
     assert other.exists()

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from lscb_desktop.store import DatabaseError, open_database
-from lscb_desktop.store.database import _migration_engine, alembic_config, head_revision
+from lscb_desktop.store.migrating import alembic_config, head_revision, migration_engine
 from tests.conftest import FIXTURES
 
 Counts = dict[str, int]
@@ -58,7 +58,7 @@ def revisions_after(start: str) -> list[str]:
 
 
 def upgrade_to(path: Path, revision: str) -> None:
-    engine = _migration_engine(f"sqlite:///{path}")
+    engine = migration_engine(f"sqlite:///{path}")
     config = alembic_config()
     try:
         with engine.begin() as connection:

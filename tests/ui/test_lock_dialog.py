@@ -126,7 +126,7 @@ def test_open_anyway_takes_the_lock(answer, sample_path: Path) -> None:
     save_person(database, PersonInput(name="Saved Anyway"))
     release(database)
     database.dispose()
-    assert not lock.exists()
+    assert read_lock(lock) == HOLDER  # they still have it open: the lock is theirs again
 
 
 def test_cancel_opens_nothing(answer, sample_path: Path) -> None:
