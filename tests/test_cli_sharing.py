@@ -65,7 +65,8 @@ def test_an_office_moves_onto_the_server(capsys, sample_path, server_url):
     assert code == 0, err
     password = server.make_url(server_url).password
     assert password and password not in out + err
-    assert "***" in out
+    url = server.make_url(server_url)
+    assert f"to {url.database} on {url.host}:{url.port}" in out  # as the window's title names it
     database = open_database(server_url)
     try:
         assert database.current_revision() is not None
@@ -92,3 +93,47 @@ def test_demo_on_a_server_does_not_print_the_password(capsys, server_url):
     assert code == 0, err
     assert "Created the sample database" in out
     assert server.make_url(server_url).password not in out + err
+
+
+def _in_query(url: str) -> tuple[str, str]:
+    """The URL with its password moved from ``user:password@`` into ``?password=``."""
+    parsed = server.make_url(url)
+    password = parsed.password or ""
+    bare = server.URL.create(
+        parsed.drivername, parsed.username, None, parsed.host, parsed.port, parsed.database
+    )
+    return f"{bare.render_as_string(hide_password=False)}?password={password}", password
+
+
+def test_a_password_given_as_a_parameter_is_never_printed_or_logged(
+    capsys, sample_path, server_url
+):
+    from lscb_desktop.logs import log_file
+
+    url, password = _in_query(server_url)
+    code, out, err = run(capsys, "--db", str(sample_path), "copy", url)
+    assert code == 0, err
+    assert password not in out + err
+    refused = url.replace(":" + str(server.make_url(server_url).port), ":1")
+    code, out, err = run(capsys, "--db", refused, "list", "people")
+    assert code == 1 and password not in out + err
+    demo_url, _ = _in_query(server.new_database())
+    try:
+        code, out, err = run(capsys, "--db", demo_url, "demo")
+        assert code == 0 and password not in out + err
+    finally:
+        server.drop_database(demo_url.split("?")[0].replace("@", f":{password}@", 1))
+    assert password not in log_file().read_text(encoding="utf-8")
+
+
+def test_reading_a_new_empty_server_database_creates_nothing(capsys, server_url):
+    from sqlalchemy import create_engine, inspect
+
+    code, _, err = run(capsys, "--db", server_url, "list", "people")
+    assert code == 1
+    assert "holds no LSCB Desktop records yet" in err and "Traceback" not in err
+    engine = create_engine(server_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()

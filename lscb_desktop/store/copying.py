@@ -9,7 +9,7 @@ revision (Alembic, never ``create_all``), copies table by table in dependency or
 sets the PostgreSQL sequences past the ids copied, and checks that every table holds as many
 rows as the source with the same values (a digest of every row) before it keeps anything. A
 file is built beside its name and moved into place only when complete; a server database is
-built and filled in one transaction, so a failure leaves it exactly as it was (empty).
+built and filled in one transaction, so a failure leaves it exactly as it was.
 
 For a progress bar, either pass ``progress`` (called with a :class:`Progress` after each chunk;
 raising from it, e.g. for a Cancel button, abandons the copy and keeps nothing)::
@@ -53,7 +53,7 @@ from lscb_desktop.store.database import (
     replacing,
     sqlite_pragmas,
 )
-from lscb_desktop.store.errors import DatabaseError, explain, where_of
+from lscb_desktop.store.errors import DatabaseError, explain, shown_url, where_of
 from lscb_desktop.store.migrating import host_tag, revision_on, run_migrations, upgrade
 from lscb_desktop.store.server import MIGRATION_LOCK
 
@@ -107,9 +107,7 @@ def copy_to_file(
     records (a backup), once the copy is complete and checked, but never one that is open, the
     source itself, or a file that is not a database of ours
     (:func:`lscb_desktop.store.database.replacing`)."""
-    return _drive(
-        _guarded(_to_file(source, Path(path), replace=replace), str(path), False), progress
-    )
+    return _drive(_guarded(_to_file(source, Path(path), replace=replace), str(path)), progress)
 
 
 def _drive(
@@ -143,14 +141,15 @@ def copying(source: Database, target: str | Path) -> Generator[Progress, None, C
         if source.on_server and _same_server_database(source.engine.url, url):
             raise DatabaseError("That is the database itself; choose another database.")
         steps = _to_server(source, url)
-    return (yield from _guarded(steps, shown, url.get_backend_name() != "sqlite"))
+    return (yield from _guarded(steps, shown))
 
 
 def _guarded(
-    steps: Generator[Progress, None, CopyResult], shown: str, on_server: bool
+    steps: Generator[Progress, None, CopyResult], shown: str
 ) -> Generator[Progress, None, CopyResult]:
-    """The copy with every failure in words for the user (the details go to the log)."""
-    left = f"{shown} was left as it was (empty)" if on_server else f"nothing was written to {shown}"
+    """The copy with every failure in words for the user (the details go to the log). A server
+    copy is one transaction and a file copy is built aside, so a failure writes nothing."""
+    left = f"nothing was written to {shown}"
     try:
         return (yield from steps)
     except DatabaseError:
@@ -171,7 +170,12 @@ def _guarded(
 
 
 def _shown(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    """A target as the user is told it: a file's path, or "DATABASE on HOST" (as the window's
+    title names a shared database); never a password."""
+    if url.get_backend_name() == "sqlite" or not url.database:
+        return shown_url(url)
+    port = f":{url.port}" if url.port and url.port != 5432 else ""
+    return f"{url.database} on {url.host or 'this computer'}{port}"
 
 
 def _same_server_database(one: URL, other: URL) -> bool:

@@ -28,7 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from lscb_desktop.config import default_database_path
 from lscb_desktop.store import changelog, lockfile, migrating, versions, watch
-from lscb_desktop.store.errors import DatabaseError, explain, note_where
+from lscb_desktop.store.errors import DatabaseError, explain, note_where, shown_url
 from lscb_desktop.store.migrating import SCHEMA_HEAD, alembic_config, head_revision, revision_on
 
 __all__ = [
@@ -89,7 +89,7 @@ def display_target(target: str | Path) -> str:
     if "://" not in text:
         return text
     try:
-        return make_url(text).render_as_string(hide_password=True)
+        return shown_url(make_url(text))
     except Exception:  # not a URL SQLAlchemy can read: show nothing that could be a password
         return f"{text.split('://', 1)[0]}://…"
 
@@ -151,7 +151,7 @@ class Database:
 
     @property
     def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        return shown_url(self.engine.url)
 
     @property
     def path(self) -> Path | None:
@@ -392,6 +392,12 @@ def open_database(
     engine = build_engine(url)
     database = Database(engine)
     try:
+        if on_server and not create and not migrating.stored_revision(database)[1]:
+            # A command that only reads never makes the tables of a new, empty server database.
+            raise DatabaseError(
+                f"{database.display_name} holds no LSCB Desktop records yet: nothing to read. "
+                "Nothing was changed."
+            )
         if migrate:
             migrating.migrate(database)
         if url.get_backend_name() == "sqlite":

@@ -20,6 +20,19 @@ _WHERE = "lscb_where"
 DEFAULT_PORT = 5432
 
 
+#: Query parameters of a URL that carry a secret (libpq takes the password there too).
+SECRET_PARAMETERS = ("password", "sslpassword")
+
+
+def shown_url(url: URL) -> str:
+    """A URL as it may be shown or logged: a password in ``user:password@`` becomes ***, and one
+    given as a parameter (``?password=…``) is left out altogether."""
+    secrets = [key for key in url.query if key.lower() in SECRET_PARAMETERS]
+    if secrets:
+        url = url.difference_update_query(secrets)
+    return url.render_as_string(hide_password=True)
+
+
 class DatabaseError(Exception):
     """A database that cannot be opened or used; the message is written for the user."""
 

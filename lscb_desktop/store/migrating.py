@@ -181,8 +181,9 @@ def refuse_unknown(current: str | None, tables: set[str], kind: str) -> None:
     """Refuses a database holding tables of another program, or written by a newer version."""
     if current is None and tables - {"alembic_version"}:
         raise DatabaseError(
-            f"This {kind} holds a database, but not one written by LSCB Desktop "
-            f"(it has tables such as {', '.join(sorted(tables)[:3])}). Nothing was changed."
+            f"This {kind} is not an LSCB Desktop database: it has tables (such as "
+            f"{', '.join(sorted(tables)[:3])}) but no record of a version of LSCB Desktop making "
+            "them. Nothing was changed."
         )
     if current is None:
         return

@@ -44,7 +44,7 @@ def test_a_file_with_our_tables_and_a_record_but_no_version_is_refused_untouched
         connection.execute("INSERT INTO person (name) VALUES ('Mary Emson')")
     connection.close()
     before = path.read_bytes()
-    with pytest.raises(DatabaseError, match="not one written by LSCB Desktop"):
+    with pytest.raises(DatabaseError, match="is not an LSCB Desktop database: it has tables"):
         open_database(path)
     assert path.read_bytes() == before
 

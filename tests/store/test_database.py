@@ -84,7 +84,7 @@ def test_files_that_are_not_ours_are_refused_with_a_message(tmp_path):
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as connection:
         connection.execute("CREATE TABLE customers (id INTEGER)")
-    with pytest.raises(DatabaseError, match="not one written by LSCB Desktop"):
+    with pytest.raises(DatabaseError, match="is not an LSCB Desktop database: it has tables"):
         open_database(other)
     text_file = tmp_path / "notes.sqlite"
     text_file.write_text("meeting notes, not a database\n" * 100)
