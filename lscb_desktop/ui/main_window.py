@@ -278,7 +278,8 @@ class MainWindow(QMainWindow):
         if "reviews" in self._built:
             self.reviews_tab.set_terms(self.settings.term_review)
         self.view_actions[1].setText(f"&{self.settings.term_board}")
-        self.statusBar().showMessage(f"Database: {self.where()}")
+        read_only = " (read-only: nothing can be saved)" if self.database.read_only else ""
+        self.statusBar().showMessage(f"Database: {self.where()}{read_only}")
 
     def where(self) -> str:
         """The open database as the user may be told it: its file, or the shared database."""

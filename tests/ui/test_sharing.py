@@ -222,6 +222,7 @@ def test_a_switch_goes_through_the_lock_and_a_read_only_database_says_so(
     assert opened == [other]
     assert released == [first]
     assert window.windowTitle() == "Luton Safeguarding Children Board — other.sqlite (read-only)"
+    assert "read-only: nothing can be saved" in window.statusBar().currentMessage()
     # What would write is refused up front, not after the user has filled a form or chosen a file.
     writes = ("New…", "End membership / Remove…", "Delete…", "Import workbook…", "Settings…")
     for text in (*writes, "Restore from backup…"):
