@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -278,8 +279,12 @@ class MainWindow(QMainWindow):
         if "reviews" in self._built:
             self.reviews_tab.set_terms(self.settings.term_review)
         self.view_actions[1].setText(f"&{self.settings.term_board}")
-        read_only = " (read-only: nothing can be saved)" if self.database.read_only else ""
-        self.statusBar().showMessage(f"Database: {self.where()}{read_only}")
+        self.statusBar().showMessage(f"Database: {self.where()}")
+        if not hasattr(self, "read_only_label"):  # kept in view, unlike the passing messages
+            self.read_only_label = QLabel("Read-only: nothing can be saved", self)
+            self.read_only_label.setStyleSheet("color:#8a1c14; font-weight:bold")
+            self.statusBar().addPermanentWidget(self.read_only_label)
+        self.read_only_label.setVisible(self.database.read_only)
 
     def where(self) -> str:
         """The open database as the user may be told it: its file, or the shared database."""

@@ -222,7 +222,8 @@ def test_a_switch_goes_through_the_lock_and_a_read_only_database_says_so(
     assert opened == [other]
     assert released == [first]
     assert window.windowTitle() == "Luton Safeguarding Children Board — other.sqlite (read-only)"
-    assert "read-only: nothing can be saved" in window.statusBar().currentMessage()
+    assert window.read_only_label.isVisible()
+    assert window.read_only_label.text() == "Read-only: nothing can be saved"
     # What would write is refused up front, not after the user has filled a form or chosen a file.
     writes = ("New…", "End membership / Remove…", "Delete…", "Import workbook…", "Settings…")
     for text in (*writes, "Restore from backup…"):
@@ -234,6 +235,7 @@ def test_a_switch_goes_through_the_lock_and_a_read_only_database_says_so(
     )
     assert window.switch_to(sample_path)
     assert all(find_action(window, text).isEnabled() for text in writes)
+    assert not window.read_only_label.isVisible()
 
 
 def find_action(window: MainWindow, text: str):
