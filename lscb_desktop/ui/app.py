@@ -80,18 +80,15 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def _open_at_start(db: str | None) -> Database | None:
+    from lscb_desktop.services.connections import ServerConnection, is_server_url  # noqa: PLC0415
+
+    if db is None or not is_server_url(db):
+        return lock_dialog.open_for_window(None, db)
     from sqlalchemy.engine import make_url  # noqa: PLC0415
 
-    from lscb_desktop.store.database import database_url  # noqa: PLC0415
-
-    url = make_url(database_url(db))
-    if url.get_backend_name() != "postgresql":
-        return lock_dialog.open_for_window(None, db)
-    from lscb_desktop.services.connections import ServerConnection  # noqa: PLC0415
     from lscb_desktop.ui.connect_dialog import ServerLogin, open_server  # noqa: PLC0415
 
-    login = ServerLogin(ServerConnection.from_url(str(db)), url.password)
-    return open_server(None, login)
+    return open_server(None, ServerLogin(ServerConnection.from_url(db), make_url(db).password))
 
 
 def run_window(db: str | None) -> int:
