@@ -8,6 +8,7 @@ from lscb_desktop.models.enums import (
     ActionStatus,
     AttendanceStatus,
     AuditStatus,
+    DeclarationAction,
     Frequency,
     GroupKind,
     MeetingKind,
@@ -17,8 +18,17 @@ from lscb_desktop.models.enums import (
     ReviewType,
     Role,
 )
-from lscb_desktop.models.groups import CHECKLIST, Group, Membership
-from lscb_desktop.models.meetings import Action, AgendaItem, Attendance, Document, Guest, Meeting
+from lscb_desktop.models.groups import CHECKLIST, Group, Membership, group_quorum_partner
+from lscb_desktop.models.meetings import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Document,
+    Guest,
+    Meeting,
+    guest_item,
+)
 from lscb_desktop.models.people import Agency, Person
 from lscb_desktop.models.reviews import Audit, CaseReview, audit_agency
 
@@ -35,6 +45,8 @@ __all__ = [
     "Base",
     "CaseReview",
     "ChangeLogEntry",
+    "Declaration",
+    "DeclarationAction",
     "Document",
     "Frequency",
     "Group",
@@ -51,4 +63,6 @@ __all__ = [
     "Role",
     "Setting",
     "audit_agency",
+    "group_quorum_partner",
+    "guest_item",
 ]

@@ -38,6 +38,9 @@ _LABELS: dict[str, str] = {
     "local_review": "Local review",
     "other_review": "Other review",
     "no_review": "No review",
+    "left_room": "Left the room",
+    "took_no_part": "Took no part",
+    "stayed": "Stayed and took part",
 }
 
 
@@ -94,6 +97,19 @@ class AttendanceStatus(Labelled):
     APOLOGIES = "apologies"
     SUBSTITUTE = "substitute"
     ABSENT = "absent"
+
+
+class DeclarationAction(Labelled):
+    """What a member who declared an interest did for the item (or the meeting)."""
+
+    LEFT_ROOM = "left_room"
+    TOOK_NO_PART = "took_no_part"
+    STAYED = "stayed"
+
+    @property
+    def excludes(self) -> bool:
+        """Whether the member is left out of the item's quorum."""
+        return self is not DeclarationAction.STAYED
 
 
 class ActionStatus(Labelled):

@@ -5,14 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lscb_desktop.models.base import Base, HasUuid, Versioned, enum_column
 from lscb_desktop.models.enums import Frequency, GroupKind, Role
+from lscb_desktop.models.people import Person
 
 if TYPE_CHECKING:
-    from lscb_desktop.models.people import Person
+    from lscb_desktop.models.people import Agency
+
+#: The partners a group's quorum requires besides a number of agencies ("all three statutory
+#: safeguarding partners present").
+group_quorum_partner = Table(
+    "group_quorum_partner",
+    Base.metadata,
+    Column("group_id", ForeignKey("board_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("agency_id", ForeignKey("agency.id", ondelete="RESTRICT"), primary_key=True),
+)
 
 
 class Group(HasUuid, Versioned, Base):
@@ -47,6 +69,10 @@ class Group(HasUuid, Versioned, Base):
 
     accountable_to: Mapped[Group | None] = relationship(remote_side=[id])
     memberships: Mapped[list[Membership]] = relationship(back_populates="group")
+    #: Agencies that must be represented for the group to be quorate, whatever the number.
+    quorum_partners: Mapped[list[Agency]] = relationship(
+        secondary=group_quorum_partner, order_by="Agency.name"
+    )
 
 
 #: The members' checklist, in the order the welcome pack gives it: (column, label).
@@ -75,6 +101,12 @@ class Membership(HasUuid, Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("board_group.id", ondelete="RESTRICT"))
+    #: The agency the person represents in this seat: their agency when the membership began.
+    #: When they move to another agency the membership is ended and a new one begun, so that
+    #: meetings before the move stay with the agency they represented then.
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency.id", ondelete="RESTRICT"), index=True
+    )
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.MEMBER)
     #: What the group's table says of the seat ("Chair MAAG", "Designated Nurse").
     position: Mapped[str] = mapped_column(String(200), default="")
@@ -93,6 +125,7 @@ class Membership(HasUuid, Versioned, Base):
 
     person: Mapped[Person] = relationship(back_populates="memberships", foreign_keys=[person_id])
     group: Mapped[Group] = relationship(back_populates="memberships")
+    agency: Mapped[Agency | None] = relationship()
     substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
 
     def is_current(self, on: dt.date) -> bool:
@@ -101,3 +134,17 @@ class Membership(HasUuid, Versioned, Base):
     @property
     def induction_done(self) -> int:
         return sum(getattr(self, column) is not None for column, _ in CHECKLIST)
+
+
+@event.listens_for(Membership, "before_insert")
+def _agency_of_the_seat(_mapper: object, connection: Connection, target: Membership) -> None:
+    """A new membership represents the person's agency unless it was given another."""
+    if target.agency_id is not None or target.agency is not None:
+        return
+    person = inspect(target).attrs.person.loaded_value
+    if isinstance(person, Person):
+        target.agency_id = person.agency_id if person.agency is None else person.agency.id
+    elif target.person_id is not None:
+        target.agency_id = connection.scalar(
+            select(Person.agency_id).where(Person.id == target.person_id)
+        )

@@ -7,11 +7,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
+    Column,
+    Connection,
     ForeignKey,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    event,
+    func,
+    select,
 )
 from sqlalchemy import (
     false as sa_false,
@@ -22,14 +28,18 @@ from lscb_desktop.models.base import Base, HasUuid, Versioned, enum_column
 from lscb_desktop.models.enums import (
     ActionStatus,
     AttendanceStatus,
+    DeclarationAction,
     MeetingKind,
     MeetingStatus,
     Purpose,
+    Role,
 )
+from lscb_desktop.models.groups import Membership
+from lscb_desktop.models.people import Person
 
 if TYPE_CHECKING:
     from lscb_desktop.models.groups import Group
-    from lscb_desktop.models.people import Person
+    from lscb_desktop.models.people import Agency
     from lscb_desktop.models.reviews import Audit, CaseReview
 
 
@@ -55,6 +65,11 @@ class Meeting(HasUuid, Versioned, Base):
     )
     protective_marking: Mapped[str] = mapped_column(String(60), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: The day the attendance was confirmed with the minutes (None: not confirmed). Confirmed
+    #: attendance is locked: a later change asks first and is logged.
+    attendance_confirmed_on: Mapped[dt.date | None]
+    #: Who confirmed it (their login).
+    attendance_confirmed_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     group: Mapped[Group] = relationship()
     agenda_items: Mapped[list[AgendaItem]] = relationship(
@@ -64,6 +79,9 @@ class Meeting(HasUuid, Versioned, Base):
         back_populates="meeting", cascade="all, delete-orphan"
     )
     guests: Mapped[list[Guest]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    declarations: Mapped[list[Declaration]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
 
@@ -113,10 +131,17 @@ class AgendaItem(HasUuid, Versioned, Base):
 
 
 class Attendance(HasUuid, Versioned, Base):
-    """One expected attendee of one meeting."""
+    """One expected attendee of one meeting, with what was true on the day: the agency and the
+    seat they represented (filled from their membership when recorded, and never moved by a
+    later change to the person), so that past figures stay as they were reported."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("meeting_id", "person_id", name="uq_attendance_person"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id", name="uq_attendance_person"),
+        CheckConstraint(
+            "arrived_at IS NULL OR left_at IS NULL OR left_at >= arrived_at", name="left_after"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
@@ -128,10 +153,32 @@ class Attendance(HasUuid, Versioned, Base):
     #: A substitute who is not on file.
     substitute_name: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: The agency represented at this meeting (by the member or their substitute).
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency.id", ondelete="RESTRICT"), index=True
+    )
+    #: The member's role and seat in the group on the day.
+    role: Mapped[Role | None] = mapped_column(enum_column(Role, "attendance_role"))
+    seat: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: Why apologies were sent: one of the settings' reasons, or typed.
+    reason: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: Arrived late or left early: the times (None: there throughout).
+    arrived_at: Mapped[dt.time | None]
+    left_at: Mapped[dt.time | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendance")
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
+    agency: Mapped[Agency | None] = relationship()
+
+
+#: The agenda items a guest (an officer "in attendance for item 5") came for.
+guest_item = Table(
+    "guest_item",
+    Base.metadata,
+    Column("guest_id", ForeignKey("guest.id", ondelete="CASCADE"), primary_key=True),
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Guest(HasUuid, Versioned, Base):
@@ -143,8 +190,39 @@ class Guest(HasUuid, Versioned, Base):
     )
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    #: The guest's job ("Head of Service, YOS"): officers in attendance are not members.
+    job_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="guests")
+    #: The items they attended for (none: the whole meeting).
+    items: Mapped[list[AgendaItem]] = relationship(
+        secondary=guest_item, order_by="AgendaItem.position"
+    )
+
+
+class Declaration(HasUuid, Versioned, Base):
+    """A declaration of interest at a meeting, for one item or (no item) the whole meeting; a
+    member who left the room or took no part is left out of that item's quorum."""
+
+    __tablename__ = "declaration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="RESTRICT"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    interest: Mapped[str] = mapped_column(Text)
+    action: Mapped[DeclarationAction] = mapped_column(
+        enum_column(DeclarationAction, "declaration_action"), default=DeclarationAction.STAYED
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="declarations")
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    person: Mapped[Person] = relationship()
 
 
 class Action(HasUuid, Versioned, Base):
@@ -178,3 +256,35 @@ class Action(HasUuid, Versioned, Base):
     owner: Mapped[Person | None] = relationship()
     audit: Mapped[Audit | None] = relationship()
     case_review: Mapped[CaseReview | None] = relationship()
+
+
+def seat_on_the_day(
+    connection: Connection, meeting_id: int, person_id: int
+) -> tuple[int | None, Role | None, str]:
+    """(agency, role, seat) of a person at a meeting: from their membership of the meeting's
+    group on its date, or (not a member then) their own agency."""
+    day = func.date(Meeting.starts_at)
+    found = connection.execute(
+        select(Membership.agency_id, Membership.role, Membership.position)
+        .join(Meeting, Meeting.group_id == Membership.group_id)
+        .where(Meeting.id == meeting_id, Membership.person_id == person_id)
+        .where(Membership.start_date <= day)
+        .where((Membership.end_date.is_(None)) | (Membership.end_date >= day))
+        .order_by(Membership.start_date.desc())
+        .limit(1)
+    ).first()
+    if found is not None:
+        return found[0], found[1], found[2] or ""
+    agency = connection.scalar(select(Person.agency_id).where(Person.id == person_id))
+    return agency, None, ""
+
+
+@event.listens_for(Attendance, "before_insert")
+def _what_was_true_on_the_day(_mapper: object, connection: Connection, target: Attendance) -> None:
+    """An attendance row saved without its agency and seat gets them from the membership on the
+    meeting's date (the window, the import and the sample give them; this catches the rest)."""
+    if target.agency_id is not None or target.agency is not None or target.role is not None:
+        return
+    agency_id, role, seat = seat_on_the_day(connection, target.meeting_id, target.person_id)
+    target.agency_id, target.role = agency_id, role
+    target.seat = target.seat or seat

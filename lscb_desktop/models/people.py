@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lscb_desktop.models.base import Base, HasUuid, Versioned
@@ -24,6 +25,9 @@ class Agency(HasUuid, Versioned, Base):
     sector: Mapped[str] = mapped_column(String(80), default="")
     #: A statutory "Board partner" (procedure 2.2 section 1.2): it must be represented.
     statutory_partner: Mapped[bool] = mapped_column(default=False)
+    #: Whether a member of this agency makes a meeting quorate (the Board's own business unit
+    #: supports meetings and does not); agency rates leave out an agency that does not count.
+    counts_for_quorum: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     notes: Mapped[str] = mapped_column(Text, default="")
 
     people: Mapped[list[Person]] = relationship(back_populates="agency")

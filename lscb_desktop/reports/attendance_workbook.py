@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lscb_desktop.reports.attendance_data import AgencyRate, GroupGrid
 from lscb_desktop.reports.workbook_text import text_never_formulas
-from lscb_desktop.services.attendance import AgencyRate, GroupGrid
 from lscb_desktop.services.files import atomic_path
 from lscb_desktop.services.periods import Period
 from lscb_desktop.services.progress import Progress

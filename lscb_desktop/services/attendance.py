@@ -1,40 +1,38 @@
-"""Who is expected at a meeting, what happened, whether it was quorate, and the year's rates.
+"""Who is expected at a meeting, what happened, and whether it was quorate; recording it.
 
-The arithmetic (also in the user guide):
-
-- a member's rate = meetings the member attended in person ÷ meetings of that group held while
-  they were a member;
-- an agency's rate = meetings at which the agency was represented, by a member or a substitute,
-  ÷ meetings held at which it had a member;
-- cancelled (and still planned) meetings count for neither; a substitute counts for the agency,
-  not for the member; apologies are shown but are not attendance.
+Each attendance row keeps what was true on the day: the agency and seat the member represented
+(from their membership of the group on the meeting's date), so a later move to another agency
+leaves past meetings and figures as they were. Attendance confirmed with the minutes is locked:
+a change after that asks first (:class:`NeedsConfirmation`) and is logged against the meeting.
+The year's figures are in :mod:`lscb_desktop.services.attendance_figures`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import (
+    Agency,
     Attendance,
     AttendanceStatus,
     Group,
-    Guest,
     Meeting,
     MeetingStatus,
     Membership,
     Person,
+    Role,
 )
-from lscb_desktop.services.attendance_cells import Cell, fill_cells, write_cell
-from lscb_desktop.services.concurrency import changed_since_shown
-from lscb_desktop.services.periods import Period
-from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.services.agenda import agenda_rows
+from lscb_desktop.services.declarations import DeclarationRow, declaration_rows
+from lscb_desktop.services.quorum import Quorum, QuorumRule, quorum_of, role_counts
+from lscb_desktop.services.settings import read_settings
 from lscb_desktop.store import Database
+
+NOT_A_MEMBER = "Not a member then"
 
 
 @dataclass(frozen=True)
@@ -42,20 +40,42 @@ class AttendeeRow:
     person_id: int
     name: str
     sort_name: str
+    #: The agency represented at this meeting (as recorded, or the membership's on the day).
     agency_id: int | None
     agency: str
     role: str
+    #: What the group's table calls the seat ("Designated Nurse").
+    seat: str
+    #: A member of the group on the day (else recorded though not a member then).
+    expected: bool
+    #: Whether they (or their substitute) make the meeting more quorate: role and agency count.
+    counts: bool
     status: AttendanceStatus | None
     substitute_id: int | None
     #: Who attended for them: a person on file or a typed name.
     substitute: str
+    #: The agency of the substitute on file ("" when typed or the same as the member's).
+    substitute_agency: str
     designated_substitute_id: int | None
     designated_substitute: str
+    reason: str
     notes: str
+    arrived_at: dt.time | None
+    left_at: dt.time | None
 
     @property
     def represents_agency(self) -> bool:
         return self.status in (AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE)
+
+    @property
+    def timing(self) -> str:
+        """ "Arrived 10:20", "Left 11:05", both, or ""."""
+        parts = []
+        if self.arrived_at is not None:
+            parts.append(f"arrived {self.arrived_at:%H:%M}")
+        if self.left_at is not None:
+            parts.append(f"left {self.left_at:%H:%M}")
+        return ", ".join(parts).capitalize()
 
 
 @dataclass(frozen=True)
@@ -65,30 +85,20 @@ class GuestRow:
     organisation: str
     #: The guest's version as listed: a removal names it (see :func:`remove_guest`).
     version: int
-
-
-@dataclass(frozen=True)
-class Quorum:
-    represented: int
-    needed: int | None
+    job_title: str = ""
+    #: The items they attended for: (item id, number, title); none for the whole meeting.
+    items: tuple[tuple[int, int, str], ...] = ()
 
     @property
-    def quorate(self) -> bool | None:
-        return None if self.needed is None else self.represented >= self.needed
-
-    @property
-    def text(self) -> str:
-        agencies = f"{self.represented} agenc{'y' if self.represented == 1 else 'ies'}"
-        if self.needed is None:
-            return f"{agencies} represented (no quorum rule)"
-        verdict = "Quorate" if self.quorate else "Not quorate"
-        return f"{verdict}: {agencies} (needs {self.needed})"
-
-
-def quorum_of(rows: Iterable[AttendeeRow], needed: int | None) -> Quorum:
-    """Agencies represented by a member present or by a substitute, against the group's rule."""
-    agencies = {row.agency_id for row in rows if row.represents_agency and row.agency_id}
-    return Quorum(len(agencies), needed)
+    def attending_for(self) -> str:
+        """ "Items 4 and 5", "Item 4", or "Whole meeting"."""
+        if not self.items:
+            return "Whole meeting"
+        numbers = [str(number) for _, number, _ in self.items]
+        word = "Item" if len(numbers) == 1 else "Items"
+        return (
+            f"{word} {', '.join(numbers[:-1]) + ' and ' if len(numbers) > 1 else ''}{numbers[-1]}"
+        )
 
 
 @dataclass(frozen=True)
@@ -96,21 +106,52 @@ class MeetingSheet:
     """A meeting's attendance as the Attendance tab shows it."""
 
     meeting_id: int
+    group_id: int
     group: str
     starts_at: dt.datetime
+    ends_at: dt.datetime | None
     status: MeetingStatus
-    quorum_rule: int | None
+    rule: QuorumRule
     attendees: list[AttendeeRow]
     guests: list[GuestRow]
+    declarations: list[DeclarationRow]
+    confirmed_on: dt.date | None
+    confirmed_by: str
+
+    @property
+    def quorum_rule(self) -> int | None:
+        return self.rule.agencies
 
     @property
     def quorum(self) -> Quorum:
-        return quorum_of(self.attendees, self.quorum_rule)
+        return quorum_of(self.attendees, self.rule)
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for row in self.attendees if row.expected)
+
+    @property
+    def recorded(self) -> int:
+        return sum(1 for row in self.attendees if row.expected and row.status is not None)
+
+    @property
+    def complete(self) -> bool:
+        return self.recorded == self.expected
+
+    @property
+    def recorded_text(self) -> str:
+        """ "12 of 27 recorded"."""
+        return f"{self.recorded} of {self.expected} recorded"
+
+
+def quorum_rule_of(group: Group) -> QuorumRule:
+    return QuorumRule(group.quorum_agencies, tuple((a.id, a.name) for a in group.quorum_partners))
 
 
 def meeting_sheet(database: Database, meeting_id: int) -> MeetingSheet:
     """The group's members on the meeting's date (and anyone else recorded), with what happened."""
     with database.session() as session:
+        lay_count = read_settings(session).lay_members_count_for_quorum
         meeting = session.get_one(Meeting, meeting_id)
         day = meeting.starts_at.date()
         memberships = session.scalars(
@@ -118,7 +159,8 @@ def meeting_sheet(database: Database, meeting_id: int) -> MeetingSheet:
             .where(Membership.group_id == meeting.group_id, Membership.start_date <= day)
             .where((Membership.end_date.is_(None)) | (Membership.end_date >= day))
             .options(
-                selectinload(Membership.person).selectinload(Person.agency),
+                selectinload(Membership.person),
+                selectinload(Membership.agency),
                 selectinload(Membership.substitute),
             )
         ).all()
@@ -129,341 +171,125 @@ def meeting_sheet(database: Database, meeting_id: int) -> MeetingSheet:
                 .where(Attendance.meeting_id == meeting_id)
                 .options(
                     selectinload(Attendance.person).selectinload(Person.agency),
-                    selectinload(Attendance.substitute),
+                    selectinload(Attendance.agency),
+                    selectinload(Attendance.substitute).selectinload(Person.agency),
                 )
             )
         }
-        people: dict[int, tuple[Person, str, Membership | None]] = {
-            m.person_id: (m.person, m.role.label, m) for m in memberships
+        seats: dict[int, tuple[Person, Membership | None]] = {
+            m.person_id: (m.person, m) for m in memberships
         }
         for person_id, recorded in records.items():
-            people.setdefault(person_id, (recorded.person, "Not a member then", None))
-        rows = []
-        for person_id, (person, role, membership) in people.items():
-            record = records.get(person_id)
-            substitute = ""
-            if record is not None:
-                substitute = (
-                    record.substitute.display_name if record.substitute else record.substitute_name
-                )
-            designated = membership.substitute if membership else None
-            rows.append(
-                AttendeeRow(
-                    person_id=person_id,
-                    name=person.display_name,
-                    sort_name=person.name,
-                    agency_id=person.agency_id,
-                    agency=person.agency.name if person.agency else "",
-                    role=role,
-                    status=record.status if record else None,
-                    substitute_id=record.substitute_id if record else None,
-                    substitute=substitute,
-                    designated_substitute_id=designated.id if designated else None,
-                    designated_substitute=designated.display_name if designated else "",
-                    notes=record.notes if record else "",
-                )
-            )
+            seats.setdefault(person_id, (recorded.person, None))
+        rows = [
+            _attendee(person, membership, records.get(person.id), lay_count)
+            for person, membership in seats.values()
+        ]
         rows.sort(key=lambda r: r.sort_name.casefold())
         guests = [
-            GuestRow(g.id, g.name, g.organisation, g.version)
+            GuestRow(
+                g.id,
+                g.name,
+                g.organisation,
+                g.version,
+                g.job_title,
+                tuple((i.id, i.position, i.title) for i in g.items),
+            )
             for g in sorted(meeting.guests, key=lambda g: g.name.casefold())
         ]
+        group: Group = meeting.group
         return MeetingSheet(
             meeting_id=meeting.id,
-            group=meeting.group.name,
+            group_id=group.id,
+            group=group.name,
             starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
             status=meeting.status,
-            quorum_rule=meeting.group.quorum_agencies,
+            rule=quorum_rule_of(group),
             attendees=rows,
             guests=guests,
+            declarations=declaration_rows(session, meeting_id=meeting_id),
+            confirmed_on=meeting.attendance_confirmed_on,
+            confirmed_by=meeting.attendance_confirmed_by,
         )
 
 
-def record_attendance(
-    database: Database,
-    meeting_id: int,
-    person_id: int,
-    status: AttendanceStatus | None,
-    *,
-    substitute_id: int | None = None,
-    substitute_name: str = "",
-) -> None:
-    """Records what happened for one expected attendee (None clears it).
-
-    A substitute is a person on file or a typed name; other statuses clear the substitute. Two
-    people recording the same cell at once never meet an error: the later one's choice stands
-    (see :mod:`lscb_desktop.services.attendance_cells`).
-    """
-    if status is AttendanceStatus.SUBSTITUTE and substitute_id == person_id:
-        raise InvalidInput({"substitute": "A member cannot substitute for themselves."})
-    cell = None
-    if status is AttendanceStatus.SUBSTITUTE:
-        name = "" if substitute_id else substitute_name.strip()
-        cell = Cell(status, substitute_id, name)
-    elif status is not None:
-        cell = Cell(status)
-    with database.session() as session:
-        write_cell(session, meeting_id, person_id, cell)
-
-
-def mark_all_present(database: Database, meeting_id: int) -> int:
-    """Marks everyone expected and not yet recorded as present; returns how many. A cell that
-    someone else records meanwhile keeps what they recorded."""
-    sheet = meeting_sheet(database, meeting_id)
-    missing = [row.person_id for row in sheet.attendees if row.status is None]
-    with database.session() as session:
-        return fill_cells(session, meeting_id, missing, AttendanceStatus.PRESENT)
-
-
-def add_guest(database: Database, meeting_id: int, name: str, organisation: str = "") -> int:
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput({"guest": "Enter the guest's name."})
-    with database.session() as session:
-        guest = Guest(meeting_id=meeting_id, name=name, organisation=organisation.strip())
-        session.add(guest)
-        session.flush()
-        return guest.id
-
-
-def remove_guest(database: Database, guest_id: int, *, version: int | None) -> None:
-    """Removes a guest; ``version`` is the one the list showed (None: no list, not checked): a
-    guest someone else changed since raises ChangedSinceShown, removing nothing."""
-    with database.session() as session:
-        guest = session.get_one(Guest, guest_id)
-        if version is not None and guest.version != version:
-            what = f"The guest “{guest.name}” was changed"
-            raise changed_since_shown(session, "guest", guest.id, what, "nothing was removed")
-        session.delete(guest)
-
-
-# -- the year's figures -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MemberRate:
-    person_id: int
-    name: str
-    sort_name: str
-    agency: str
-    group: str
-    meetings: int
-    attended: int
-    apologies: int
-    substitutes: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.meetings if self.meetings else None
-
-
-@dataclass(frozen=True)
-class AgencyRate:
-    agency_id: int
-    agency: str
-    group: str
-    meetings: int
-    represented: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.represented / self.meetings if self.meetings else None
-
-
-@dataclass(frozen=True)
-class Figures:
-    period: Period
-    group: str
-    held: int
-    members: list[MemberRate]
-    agencies: list[AgencyRate]
-
-
-ALL_GROUPS = "All groups"
-
-
-def attendance_figures(database: Database, period: Period, group_id: int | None = None) -> Figures:
-    """Each member's and each agency's rate over the meetings held in ``period``.
-
-    For one group, an agency's row counts that group's meetings; for all groups, it counts every
-    held meeting of every group at which the agency had a member.
-    """
-    start = dt.datetime.combine(period.start, dt.time())
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time())
-    query = (
-        select(Meeting)
-        .where(Meeting.status == MeetingStatus.HELD)
-        .where(Meeting.starts_at >= start, Meeting.starts_at < end)
-        .options(selectinload(Meeting.attendance), selectinload(Meeting.group))
-        .order_by(Meeting.starts_at)
+def _attendee(
+    person: Person, membership: Membership | None, record: Attendance | None, lay_count: bool
+) -> AttendeeRow:
+    agency: Agency | None
+    if record is not None and (record.agency_id is not None or record.role is not None):
+        agency = record.agency
+    elif membership is not None:
+        agency = membership.agency
+    else:
+        agency = person.agency
+    role: Role | None = membership.role if membership is not None else None
+    if record is not None and record.role is not None:
+        role = record.role
+    substitute = ""
+    substitute_agency = ""
+    if record is not None:
+        if record.substitute is not None:
+            substitute = record.substitute.display_name
+            other = record.substitute.agency
+            if other is not None and (agency is None or other.id != agency.id):
+                substitute_agency = other.name
+        else:
+            substitute = record.substitute_name
+    designated = membership.substitute if membership else None
+    seat = record.seat if record is not None and record.seat else ""
+    if not seat and membership is not None:
+        seat = membership.position
+    return AttendeeRow(
+        person_id=person.id,
+        name=person.display_name,
+        sort_name=person.name,
+        agency_id=agency.id if agency else None,
+        agency=agency.name if agency else "",
+        role=role.label if membership is not None and role else NOT_A_MEMBER,
+        seat=seat,
+        expected=membership is not None,
+        counts=role_counts(role, lay_count) and agency is not None and agency.counts_for_quorum,
+        status=record.status if record else None,
+        substitute_id=record.substitute_id if record else None,
+        substitute=substitute,
+        substitute_agency=substitute_agency,
+        designated_substitute_id=designated.id if designated else None,
+        designated_substitute=designated.display_name if designated else "",
+        reason=record.reason if record else "",
+        notes=record.notes if record else "",
+        arrived_at=record.arrived_at if record else None,
+        left_at=record.left_at if record else None,
     )
-    if group_id is not None:
-        query = query.where(Meeting.group_id == group_id)
-    with database.session() as session:
-        meetings = session.scalars(query).all()
-        group_ids = {m.group_id for m in meetings}
-        # Only the memberships that overlap the period: the rest cannot count.
-        memberships = session.scalars(
-            select(Membership)
-            .where(Membership.group_id.in_(group_ids))
-            .where(Membership.start_date <= period.end)
-            .where((Membership.end_date.is_(None)) | (Membership.end_date >= period.start))
-            .options(selectinload(Membership.person).selectinload(Person.agency))
-        ).all()
-        by_group: dict[int, list[Membership]] = defaultdict(list)
-        for membership in memberships:
-            by_group[membership.group_id].append(membership)
-
-        member_counts: dict[tuple[int, int], list[int]] = {}
-        member_info: dict[tuple[int, int], tuple[Person, str]] = {}
-        agency_counts: dict[tuple[int, str], list[int]] = {}
-        agency_names: dict[int, str] = {}
-        for meeting in meetings:
-            day = meeting.starts_at.date()
-            records = {a.person_id: a for a in meeting.attendance}
-            agencies_with_member: set[int] = set()
-            agencies_represented: set[int] = set()
-            for membership in by_group[meeting.group_id]:
-                if not membership.is_current(day):
-                    continue
-                person = membership.person
-                key = (person.id, meeting.group_id)
-                counts = member_counts.setdefault(key, [0, 0, 0, 0])
-                member_info[key] = (person, meeting.group.name)
-                record = records.get(person.id)
-                status = record.status if record else None
-                counts[0] += 1
-                counts[1] += status is AttendanceStatus.PRESENT
-                counts[2] += status is AttendanceStatus.APOLOGIES
-                counts[3] += status is AttendanceStatus.SUBSTITUTE
-                if person.agency_id is not None:
-                    agency_names[person.agency_id] = person.agency.name if person.agency else ""
-                    agencies_with_member.add(person.agency_id)
-                    if status in (AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE):
-                        agencies_represented.add(person.agency_id)
-            group_label = meeting.group.name if group_id is not None else ALL_GROUPS
-            for agency_id in agencies_with_member:
-                counts = agency_counts.setdefault((agency_id, group_label), [0, 0])
-                counts[0] += 1
-                counts[1] += agency_id in agencies_represented
-
-        members = sorted(
-            (
-                MemberRate(
-                    person_id=person.id,
-                    name=person.display_name,
-                    sort_name=person.name,
-                    agency=person.agency.name if person.agency else "",
-                    group=group_name,
-                    meetings=c[0],
-                    attended=c[1],
-                    apologies=c[2],
-                    substitutes=c[3],
-                )
-                for key, c in member_counts.items()
-                for person, group_name in [member_info[key]]
-            ),
-            key=lambda r: (r.group, r.sort_name.casefold()),
-        )
-        agencies = sorted(
-            (
-                AgencyRate(agency_id, agency_names[agency_id], group_label, c[0], c[1])
-                for (agency_id, group_label), c in agency_counts.items()
-            ),
-            key=lambda r: (r.group, r.agency.casefold()),
-        )
-        label = session.get_one(Group, group_id).name if group_id is not None else ALL_GROUPS
-        return Figures(period, label, len(meetings), members, agencies)
-
-
-# -- the grid behind the annual workbook ------------------------------------------------------
-
-CODES = {
-    AttendanceStatus.PRESENT: "P",
-    AttendanceStatus.APOLOGIES: "A",
-    AttendanceStatus.SUBSTITUTE: "S",
-    AttendanceStatus.ABSENT: "X",
-}
 
 
 @dataclass(frozen=True)
-class GridLine:
-    name: str
-    sort_name: str
-    agency: str
-    #: One code per meeting: P, A, S, X; "–" for a member with nothing recorded (not
-    #: attendance); None when they were not a member on that date.
-    cells: list[str | None]
-    rate: MemberRate
+class ItemQuorum:
+    """Whether the meeting was quorate for one agenda item: those who declared an interest and
+    took no part, and those not in the room when it began, are left out."""
+
+    item_id: int
+    number: int
+    title: str
+    starts_at: dt.datetime
+    quorum: Quorum
+    #: Who declared an interest in it (or the whole meeting) and took no part, by name.
+    left_out: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class GroupGrid:
-    group_id: int
-    group: str
-    short_name: str
-    meetings: list[dt.datetime]
-    lines: list[GridLine]
-    agencies: list[AgencyRate]
-
-
-def attendance_grids(
-    database: Database, period: Period, group_ids: list[int] | None = None
-) -> list[GroupGrid]:
-    """For each group with meetings held in ``period``: members down, meetings across, a code
-    per cell, and the same rates :func:`attendance_figures` gives for that group."""
-    start = dt.datetime.combine(period.start, dt.time())
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time())
-    with database.session() as session:
-        query = (
-            select(Meeting.group_id)
-            .where(Meeting.status == MeetingStatus.HELD)
-            .where(Meeting.starts_at >= start, Meeting.starts_at < end)
-            .distinct()
-        )
-        held_groups = set(session.scalars(query))
-        groups = session.scalars(select(Group).where(Group.id.in_(held_groups))).all()
-        wanted = sorted(
-            (g for g in groups if group_ids is None or g.id in group_ids),
-            key=lambda g: g.name.casefold(),
-        )
-        names = {g.id: (g.name, g.short_name or g.name) for g in wanted}
-    grids = []
-    for group_id, (name, short) in names.items():
-        figures = attendance_figures(database, period, group_id)
-        rates = {(r.person_id): r for r in figures.members}
-        with database.session() as session:
-            meetings = session.scalars(
-                select(Meeting)
-                .where(Meeting.group_id == group_id, Meeting.status == MeetingStatus.HELD)
-                .where(Meeting.starts_at >= start, Meeting.starts_at < end)
-                .options(selectinload(Meeting.attendance))
-                .order_by(Meeting.starts_at)
-            ).all()
-            memberships = session.scalars(
-                select(Membership)
-                .where(Membership.group_id == group_id, Membership.person_id.in_(rates))
-                .where(Membership.start_date <= period.end)
-                .where((Membership.end_date.is_(None)) | (Membership.end_date >= period.start))
-            ).all()
-            spells: dict[int, list[Membership]] = defaultdict(list)
-            for membership in memberships:
-                spells[membership.person_id].append(membership)
-            lines = []
-            for person_id, rate in rates.items():
-                cells: list[str | None] = []
-                for meeting in meetings:
-                    day = meeting.starts_at.date()
-                    if not any(m.is_current(day) for m in spells[person_id]):
-                        cells.append(None)
-                        continue
-                    record = next((a for a in meeting.attendance if a.person_id == person_id), None)
-                    cells.append(CODES[record.status] if record else "–")
-                lines.append(GridLine(rate.name, rate.sort_name, rate.agency, cells, rate))
-            lines.sort(key=lambda line: line.sort_name.casefold())
-            grids.append(
-                GroupGrid(
-                    group_id, name, short, [m.starts_at for m in meetings], lines, figures.agencies
-                )
-            )
-    return grids
+def item_quorums(
+    database: Database, meeting_id: int, sheet: MeetingSheet | None = None
+) -> list[ItemQuorum]:
+    """The quorum item by item, at each item's running start time."""
+    sheet = sheet or meeting_sheet(database, meeting_id)
+    result = []
+    for item in agenda_rows(database, meeting_id):
+        declared = [
+            d for d in sheet.declarations if d.action.excludes and d.item_id in (None, item.id)
+        ]
+        left_out = frozenset(d.person_id for d in declared)
+        quorum = quorum_of(sheet.attendees, sheet.rule, at=item.starts_at.time(), left_out=left_out)
+        names = tuple(sorted({d.name for d in declared}, key=str.casefold))
+        result.append(ItemQuorum(item.id, item.number, item.title, item.starts_at, quorum, names))
+    return result

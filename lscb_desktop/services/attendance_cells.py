@@ -20,6 +20,7 @@ How it stays exact under concurrency:
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from lscb_desktop.models import Attendance, AttendanceStatus, ChangeLogEntry, Meeting, Person
 from lscb_desktop.models.base import as_plain, new_uuid
+from lscb_desktop.models.meetings import seat_on_the_day
 from lscb_desktop.store.changelog import current_os_user
 from lscb_desktop.store.versions import RecordGone
 
@@ -43,28 +45,62 @@ LOGGED = sorted(
 )
 _COLUMNS = [TABLE.c[key] for key in (*LOGGED, "version")]
 _CELL = ("meeting_id", "person_id")
+MEETING_GONE = (
+    "This meeting is no longer in the database: someone else has deleted it. "
+    "Refresh (F5) to see the meetings as they are now."
+)
 #: A row as the statements return it (or as far as it is known).
 Values = Mapping[Any, Any]
 
 
+class _Keep(enum.Enum):
+    KEEP = "keep what is recorded"
+
+
+#: A :class:`Cell` detail left as it is recorded.
+KEEP = _Keep.KEEP
+#: Statuses whose attendee was in the room (they may have come late or left early).
+THERE = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE})
+#: Statuses that may carry a reason.
+AWAY = frozenset({AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT})
+
+
 @dataclass(frozen=True)
 class Cell:
-    """What one cell records: a status, and for a substitute who attended (on file or typed)."""
+    """What one cell records: a status, the substitute who attended (on file or typed), and the
+    details (each KEEP to leave it as recorded). A reason belongs to apologies or an absence
+    and arrival and departure times to someone who was there: a new status clears the others."""
 
     status: AttendanceStatus
     substitute_id: int | None = None
     substitute_name: str = ""
+    reason: str | _Keep = KEEP
+    notes: str | _Keep = KEEP
+    arrived_at: dt.time | _Keep | None = KEEP
+    left_at: dt.time | _Keep | None = KEEP
 
-    def values(self) -> dict[str, Any]:
+    def values(self, old: Values | None) -> dict[str, Any]:
+        def detail(key: str, given: object, blank: object) -> object:
+            if given is not KEEP:
+                return given
+            return old[key] if old is not None and old[key] is not None else blank
+
+        there = self.status in THERE
         return {
             "status": self.status,
             "substitute_id": self.substitute_id,
             "substitute_name": self.substitute_name,
+            "reason": detail("reason", self.reason, "") if self.status in AWAY else "",
+            "notes": detail("notes", self.notes, ""),
+            "arrived_at": detail("arrived_at", self.arrived_at, None) if there else None,
+            "left_at": detail("left_at", self.left_at, None) if there else None,
         }
 
 
 def write_cell(session: Session, meeting_id: int, person_id: int, cell: Cell | None) -> bool:
-    """Records one cell (None clears it); True when that changed what was recorded."""
+    """Records one cell (None clears it); True when that changed what was recorded. A new row
+    takes the agency and seat of the person's membership on the meeting's date; a recorded one
+    keeps those it has."""
     people = (
         [person_id]
         if cell is None or cell.substitute_id is None
@@ -83,10 +119,10 @@ def write_cell(session: Session, meeting_id: int, person_id: int, cell: Cell | N
         if gone is not None:
             _log(session, [("delete", gone, None)])
         return gone is not None
-    wanted = cell.values()
+    wanted = cell.values(old)
     if old is not None and all(old[key] == value for key, value in wanted.items()):
         return False  # as it was: no new version, nothing to log
-    statement = _insert(session, [_new_row(meeting_id, person_id, wanted)])
+    statement = _insert(session, [_new_row(session, meeting_id, person_id, wanted)])
     upsert = statement.on_conflict_do_update(
         index_elements=list(_CELL),
         set_={
@@ -111,8 +147,10 @@ def fill_cells(
     if not people:
         return 0
     take_turn(session, meeting_id, people)
-    wanted = Cell(status).values()
-    statement = _insert(session, [_new_row(meeting_id, person, wanted) for person in people])
+    wanted = Cell(status).values(None)
+    statement = _insert(
+        session, [_new_row(session, meeting_id, person, wanted) for person in people]
+    )
     rows = (
         session.execute(
             statement.on_conflict_do_nothing(index_elements=list(_CELL)).returning(*_COLUMNS)
@@ -139,10 +177,7 @@ def take_turn(session: Session, meeting_id: int, person_ids: Iterable[int]) -> N
         select(Meeting.id).where(Meeting.id == meeting_id).with_for_update(key_share=True)
     )
     if meeting is None:
-        raise RecordGone(
-            "This meeting is no longer in the database: someone else has deleted it. "
-            "Refresh (F5) to see the meetings as they are now."
-        )
+        raise RecordGone(MEETING_GONE)
     wanted = set(person_ids)
     found = set(
         session.scalars(
@@ -170,13 +205,21 @@ def _current(session: Session, meeting_id: int, person_id: int) -> Values | None
     )
 
 
-def _new_row(meeting_id: int, person_id: int, values: dict[str, Any]) -> dict[str, Any]:
+def _new_row(
+    session: Session, meeting_id: int, person_id: int, values: dict[str, Any]
+) -> dict[str, Any]:
+    """A new row: what was true on the day, then ``values`` (an upsert that finds the row made
+    meanwhile sets only ``values``, so the row keeps the agency and seat it was made with)."""
+    agency_id, role, seat = seat_on_the_day(session.connection(), meeting_id, person_id)
     return {
         "uuid": new_uuid(),
         "meeting_id": meeting_id,
         "person_id": person_id,
         "notes": "",
         "version": 1,
+        "agency_id": agency_id,
+        "role": role,
+        "seat": seat,
         **values,
     }
 

@@ -171,11 +171,7 @@ def agenda_doc(database: Database, meeting_id: int) -> AgendaDoc:
 def register_doc(database: Database, meeting_id: int) -> RegisterDoc:
     head, marking = meeting_head(database, meeting_id)
     sheet = meeting_sheet(database, meeting_id)
-    lines = [
-        RegisterLine(r.name, r.agency, r.role)
-        for r in sheet.attendees
-        if r.role != "Not a member then"
-    ]
+    lines = [RegisterLine(r.name, r.agency, r.role) for r in sheet.attendees if r.expected]
     return RegisterDoc(head, lines, letterhead(database, marking))
 
 

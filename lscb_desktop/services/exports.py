@@ -28,7 +28,7 @@ from lscb_desktop.reports.pack import (
     libreoffice,
 )
 from lscb_desktop.services.agenda import agenda_rows
-from lscb_desktop.services.attendance import attendance_grids
+from lscb_desktop.services.attendance_figures import attendance_grids
 from lscb_desktop.services.documents import (
     agenda_doc,
     agreement_doc,

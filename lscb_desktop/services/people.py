@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lscb_desktop import clock
 from lscb_desktop.models import Agency, Person
+from lscb_desktop.services.moving import move_memberships
+from lscb_desktop.services.settings import read_settings
 from lscb_desktop.services.validation import Collector, InvalidInput, check_email, check_uk_phone
 from lscb_desktop.store import Database
 
@@ -38,6 +42,9 @@ class PersonInput:
     pa_email: str = ""
     pa_phone: str = ""
     notes: str = ""
+    #: When the agency changes: the day from which they represent the new one (None: today).
+    #: Their memberships are continued for it from that day; before it they stay as they were.
+    moved_on: dt.date | None = None
 
 
 def agency_choices(database: Database) -> list[Choice]:
@@ -96,6 +103,8 @@ def clean_person(session: Session, data: PersonInput, person_id: int | None) -> 
     )
     if cleaned.agency_id is not None and session.get(Agency, cleaned.agency_id) is None:
         problems.add("agency", "That agency no longer exists; pick another.")
+    if data.moved_on is not None:
+        problems.check_date("moved_on", data.moved_on, read_settings(session).earliest_year)
     problems.raise_if_any()
     return cleaned
 
@@ -116,10 +125,13 @@ def apply_person(session: Session, data: PersonInput, person: Person | None = No
             session.flush()
         agency_id = agency.id
     for f in dataclasses.fields(PersonInput):
-        if f.name not in {"agency_id", "new_agency", "email"}:
+        if f.name not in {"agency_id", "new_agency", "email", "moved_on"}:
             setattr(person, f.name, getattr(data, f.name))
     person.email = data.email or None
+    old_agency_id = person.agency_id
     person.agency_id = agency_id
+    if person.id is not None and old_agency_id != agency_id:
+        move_memberships(session, person, old_agency_id, agency_id, data.moved_on or clock.today())
     return person
 
 

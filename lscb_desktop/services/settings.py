@@ -55,6 +55,18 @@ NAMES_A_PATTERN_MUST_REFUSE = (
 )
 #: Dates after this year are refused as typing mistakes.
 LATEST_YEAR = 2100
+DEFAULT_APOLOGY_REASONS = "\n".join(
+    (
+        "Council business",
+        "Other work commitment",
+        "Illness",
+        "Caring responsibilities",
+        "Bereavement",
+        "Annual leave",
+    )
+)
+#: A reason for apologies is a short phrase: longer detail goes in the notes.
+REASON_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,12 @@ class Settings:
     case_reference_pattern: str = DEFAULT_CASE_REFERENCE_PATTERN
     #: Dates before this year are refused as typing mistakes (older history: lower it).
     earliest_year: int = 1990
+    #: The reasons for apologies the Attendance tab offers, one a line (any other may be typed).
+    apology_reasons: str = DEFAULT_APOLOGY_REASONS
+    #: Whether lay members make a meeting quorate (in some areas they do; by default not).
+    lay_members_count_for_quorum: bool = False
+    #: Whether figures show percentages beside the counts (some boards want counts alone).
+    show_percentages: bool = True
 
     def validated(self) -> Settings:
         """This, or a ValueError naming the field that is wrong."""
@@ -119,7 +137,18 @@ class Settings:
         if not 1900 <= self.earliest_year <= this_year:
             raise ValueError(f"earliest_year: must be a year from 1900 to {this_year}")
         _check_pattern(self.case_reference_pattern)
+        for reason in self.reasons:
+            if len(reason) > REASON_LENGTH:
+                raise ValueError(
+                    f"apology_reasons: “{reason[:40]}…” is longer than {REASON_LENGTH} characters"
+                )
         return self
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons for apologies, in order, once each."""
+        lines = (" ".join(line.split()) for line in self.apology_reasons.splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
 
 
 def _check_pattern(pattern: str) -> None:
@@ -142,14 +171,22 @@ def _check_pattern(pattern: str) -> None:
 
 
 FIELD_TYPES: dict[str, type] = {
-    f.name: (int if f.type in (int, "int") else str) for f in fields(Settings)
+    f.name: {"int": int, "bool": bool}.get(str(getattr(f.type, "__name__", f.type)), str)
+    for f in fields(Settings)
 }
+_YES = {"true", "yes", "y", "1", "on"}
+_NO = {"false", "no", "n", "0", "off", ""}
 
 
 def parse_setting(key: str, text: str) -> Any:
     """A setting's value from text, or a ValueError that says why not."""
     if key not in FIELD_TYPES:
         raise ValueError(f"“{key}” is not a setting (known: {', '.join(FIELD_TYPES)})")
+    if FIELD_TYPES[key] is bool:
+        word = str(text).strip().casefold()
+        if word in _YES | _NO:
+            return word in _YES
+        raise ValueError(f"{key}: “{text}” is not yes or no")
     if FIELD_TYPES[key] is int:
         try:
             return int(str(text).strip().rstrip("%"))

@@ -105,3 +105,15 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InvalidInput(self.problems)
+
+
+class NeedsConfirmation(ValueError):
+    """The change is allowed only once the user has said yes to ``question``: the caller asks,
+    then calls again with the keyword argument ``flag`` set to True (an import, which cannot
+    ask, reports ``question`` as the row's problem instead)."""
+
+    def __init__(self, question: str, flag: str, field: str = "") -> None:
+        self.question = question
+        self.flag = flag
+        self.field = field
+        super().__init__(question)

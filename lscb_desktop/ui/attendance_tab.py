@@ -34,20 +34,12 @@ from PySide6.QtWidgets import (
 
 from lscb_desktop import clock
 from lscb_desktop.models import AttendanceStatus, MeetingStatus
-from lscb_desktop.services.attendance import (
-    AgencyRate,
-    AttendeeRow,
-    GuestRow,
-    MeetingSheet,
-    MemberRate,
-    add_guest,
-    attendance_figures,
-    mark_all_present,
-    meeting_sheet,
-    record_attendance,
-    remove_guest,
-)
+from lscb_desktop.reports.attendance_data import AgencyRate, MemberRate
+from lscb_desktop.services.attendance import AttendeeRow, GuestRow, MeetingSheet, meeting_sheet
+from lscb_desktop.services.attendance_figures import attendance_figures
+from lscb_desktop.services.attendance_recording import mark_all_present, record_attendance
 from lscb_desktop.services.groups import group_choices
+from lscb_desktop.services.guests import add_guest, remove_guest
 from lscb_desktop.services.history import Subject, attendance_id, subject
 from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
 from lscb_desktop.services.people import person_choices
@@ -479,19 +471,18 @@ class FiguresPage(QWidget):
             return
         figures = attendance_figures(self.database, period, self.group.currentData())
         self.members_model.set_rows(figures.members)
-        self.agencies_model.set_rows(figures.agencies)
+        agencies = figures.agency_totals if self.group.currentData() is None else figures.agencies
+        self.agencies_model.set_rows(agencies)
         low_members = sum(
             1 for r in figures.members if r.rate is not None and r.rate < self.threshold
         )
-        low_agencies = sum(
-            1 for r in figures.agencies if r.rate is not None and r.rate < self.threshold
-        )
+        low_agencies = sum(1 for r in agencies if r.rate is not None and r.rate < self.threshold)
         self.summary.setText(
             f"{figures.held} meetings held in {period.name} "
             f"({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}); below {self.threshold:.0%}: "
             f"{low_members} member(s), {low_agencies} agenc{'y' if low_agencies == 1 else 'ies'}"
         )
-        self._draw_chart(figures.agencies)
+        self._draw_chart(agencies)
 
     def save_workbook(self) -> None:
         period = self.period.currentData()

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lscb_desktop.models import Attendance, AttendanceStatus, ChangeLogEntry, Meeting, MeetingStatus
-from lscb_desktop.services.attendance import mark_all_present, meeting_sheet, record_attendance
+from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.attendance_recording import mark_all_present, record_attendance
 from lscb_desktop.services.history import RecordRef, read_history
 from lscb_desktop.store import Database, open_database
 

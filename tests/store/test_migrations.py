@@ -39,14 +39,17 @@ def census(path: Path) -> Counts:
                     f'SELECT count("{column}") FROM "{table}"'
                 ).fetchone()[0]
             if links:
+                # One digest per link, so that a link a later migration adds is counted on its
+                # own and the digests of the links that were there before must stay as they were.
                 names = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
-                key = ["id"] if "id" in names else []
-                columns = ", ".join(f'"{c}"' for c in key + links)
-                rows = connection.execute(
-                    f'SELECT {columns} FROM "{table}" ORDER BY {columns}'
-                ).fetchall()
-                digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-                counts[f"{table} links"] = int(digest[:12], 16)
+                key = ["id"] if "id" in names else [c for c in links]
+                for column in links:
+                    columns = ", ".join(f'"{c}"' for c in dict.fromkeys([*key, column]))
+                    rows = connection.execute(
+                        f'SELECT {columns} FROM "{table}" ORDER BY {columns}'
+                    ).fetchall()
+                    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+                    counts[f"{table}.{column} links"] = int(digest[:12], 16)
     connection.close()
     return counts
 
@@ -80,6 +83,7 @@ OLD_FILES = {
     "0001": "schema-0001.sqlite",
     "0002": "schema-0002.sqlite",
     "0003": "schema-0003.sqlite",
+    "0004": "schema-0004.sqlite",
 }
 
 

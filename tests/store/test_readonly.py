@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lscb_desktop.models import Attendance, ChangeLogEntry, Person
-from lscb_desktop.services.attendance import mark_all_present, meeting_sheet, record_attendance
+from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.attendance_recording import mark_all_present, record_attendance
 from lscb_desktop.services.people import PersonInput, save_person
 from lscb_desktop.store import Database
 from lscb_desktop.store.readonly import ReadOnlyDatabase, is_write, make_read_only

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select, text
 
 from lscb_desktop.models import Agency, AttendanceStatus, Meeting, Person
-from lscb_desktop.services.attendance import meeting_sheet, record_attendance
+from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.attendance_recording import record_attendance
 from lscb_desktop.store import Database, open_database, watch
 from lscb_desktop.store.watch import Changes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
-from lscb_desktop.services.attendance import attendance_figures
+from lscb_desktop.services.attendance_figures import attendance_figures
 from lscb_desktop.services.meetings import meeting_rows
 from lscb_desktop.services.periods import parse_period
 from lscb_desktop.ui.meeting_dialogs import MeetingDialog

@@ -20,7 +20,8 @@ from lscb_desktop.services.agenda import (
     remove_paper,
     save_item,
 )
-from lscb_desktop.services.attendance import add_guest, meeting_sheet, remove_guest
+from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.guests import add_guest, remove_guest
 from lscb_desktop.services.members import (
     MembershipInput,
     add_member,

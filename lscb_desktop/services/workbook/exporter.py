@@ -70,7 +70,13 @@ def settings_rows(session: Session, database: Database) -> Iterable[Row]:
     del session
     settings = load_settings(database)
     for key, value in dataclasses.asdict(settings).items():
-        yield {"Setting": key, "Value": value}
+        # A yes/no setting as the words the import reads back, not an Excel TRUE or FALSE.
+        yield {
+            "Setting": key,
+            "Value": ("yes" if value else "no")
+            if value in (True, False) and isinstance(value, bool)
+            else value,
+        }
 
 
 def agency_rows(session: Session) -> Iterable[Row]:
