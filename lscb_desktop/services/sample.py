@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import random
 import re
@@ -35,6 +36,8 @@ from lscb_desktop.models import (
     Audit,
     AuditStatus,
     CaseReview,
+    Declaration,
+    DeclarationAction,
     Document,
     Frequency,
     Group,
@@ -118,6 +121,10 @@ class _Builder:
     today: dt.date
     settings: Settings
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+    #: For what attendance recorded besides the status (reasons, times, officers, declarations):
+    #: a random sequence of its own, so the rest of the sample is as it always was.
+    detail_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 12))
+    held: list[Meeting] = field(default_factory=list)
     agencies: dict[str, Agency] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
@@ -141,6 +148,7 @@ class _Builder:
                 short_name=row["short_name"],
                 sector=row["sector"],
                 statutory_partner=row["statutory_partner"],
+                counts_for_quorum=row.get("counts_for_quorum", True),
                 notes=row.get("notes", ""),
             )
             self.agencies[row["key"]] = agency
@@ -313,6 +321,7 @@ class _Builder:
         if status is MeetingStatus.HELD:
             self.add_attendance(meeting, members)
             self.add_actions(meeting, members)
+            self.held.append(meeting)
         return meeting
 
     def add_agenda(
@@ -394,6 +403,10 @@ class _Builder:
                         record.substitute_name += f" ({agency.short_name})"
             else:
                 record.status = AttendanceStatus.ABSENT
+            # What was true on the day: the agency and seat of the membership.
+            record.agency = membership.agency or membership.person.agency
+            record.role = membership.role
+            record.seat = membership.position
             meeting.attendance.append(record)
         if self.rng.random() < 0.2:
             name, organisation = self.rng.choice(self.data["guests"])
@@ -430,6 +443,58 @@ class _Builder:
             action.status = ActionStatus.DONE
             action.done_date = due
         return action
+
+    # -- what rooms record besides who came ---------------------------------------------------
+
+    def add_attendance_details(self) -> None:
+        """Reasons for apologies, late arrivals and early departures, officers in attendance for
+        an item, declarations of interest; attendance confirmed with the minutes at the group's
+        next meeting; and the latest meeting recorded only in part (the office is at it)."""
+        rng = self.detail_rng
+        reasons = self.settings.reasons
+        officers = self.data["officers"]
+        interests = self.data["interests"]
+        held = sorted(self.held, key=lambda m: (m.starts_at, m.group.name))
+        for meeting in held:
+            for record in sorted(meeting.attendance, key=lambda r: r.person.name):
+                roll = rng.random()
+                if record.status is AttendanceStatus.APOLOGIES:
+                    record.reason = rng.choice(reasons) if roll < 0.85 else ""
+                elif record.status is AttendanceStatus.PRESENT and roll < 0.05:
+                    late = dt.timedelta(minutes=rng.choice((10, 15, 20, 30)))
+                    record.arrived_at = (meeting.starts_at + late).time()
+                elif record.status is AttendanceStatus.PRESENT and roll < 0.08:
+                    ends_at = meeting.ends_at or meeting.starts_at + dt.timedelta(hours=2)
+                    record.left_at = (ends_at - dt.timedelta(minutes=rng.choice((20, 30)))).time()
+            topics = [item for item in meeting.agenda_items if item.paper_expected]
+            if topics and rng.random() < 0.15:
+                name, job_title, organisation = rng.choice(officers)
+                guest = Guest(name=name, organisation=organisation, job_title=job_title)
+                guest.items = [rng.choice(topics)]
+                meeting.guests.append(guest)
+            there = [r for r in meeting.attendance if r.status is AttendanceStatus.PRESENT]
+            if topics and there and rng.random() < 0.08:
+                interest, action = rng.choice(interests)
+                meeting.declarations.append(
+                    Declaration(
+                        person=rng.choice(sorted(there, key=lambda r: r.person.name)).person,
+                        agenda_item=rng.choice(topics),
+                        interest=interest,
+                        action=DeclarationAction(action),
+                    )
+                )
+        by_group: dict[str, list[Meeting]] = {}
+        for meeting in held:
+            by_group.setdefault(meeting.group.name, []).append(meeting)
+        for meetings in by_group.values():
+            for meeting, following in itertools.pairwise(meetings):
+                meeting.attendance_confirmed_on = following.starts_at.date()
+                meeting.attendance_confirmed_by = "lscb.admin"
+        if held:
+            latest = held[-1]
+            recorded = sorted(latest.attendance, key=lambda r: r.person.name)
+            for record in recorded[len(recorded) // 2 :]:
+                latest.attendance.remove(record)
 
     # -- audits and case reviews -------------------------------------------------------------
 
@@ -588,5 +653,6 @@ def create_sample(database: Database, today: dt.date | None = None) -> None:
         builder.add_groups()
         builder.apply_changes()
         builder.add_meetings()
+        builder.add_attendance_details()
         builder.add_audits()
         builder.add_case_reviews()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from lscb_desktop.models import (
     Action,
     ActionStatus,
+    Agency,
     Attendance,
     AttendanceStatus,
     Audit,
@@ -251,3 +252,47 @@ def test_four_core_audits_a_year_and_anonymised_case_reviews(sample_db):
 def test_a_case_review_has_no_field_for_a_child_s_name() -> None:
     columns = {c.key for c in CaseReview.__table__.columns}
     assert not any("child" in c or c.endswith("name") for c in columns)
+
+
+def test_the_sample_shows_what_rooms_record_besides_who_came(sample_db):
+    """Reasons, a late arrival and an early departure, officers in attendance for an item,
+    declarations of interest, confirmed meetings, and one recent meeting not fully recorded."""
+    from lscb_desktop.models import Declaration, Guest
+    from lscb_desktop.services.attendance import meeting_sheet
+
+    with sample_db.session() as session:
+        records = session.scalars(select(Attendance)).all()
+        reasons = {r.reason for r in records if r.status is AttendanceStatus.APOLOGIES}
+        assert {"Illness", "Council business"} <= reasons
+        assert any(r.arrived_at for r in records) and any(r.left_at for r in records)
+        assert all(r.agency_id is not None for r in records)
+        officers = [g for g in session.scalars(select(Guest)) if g.items]
+        assert officers and all(g.job_title for g in officers)
+        declarations = session.scalars(select(Declaration)).all()
+        assert len({d.meeting_id for d in declarations}) >= 3
+        held = session.scalars(
+            select(Meeting).where(Meeting.status == MeetingStatus.HELD).order_by(Meeting.starts_at)
+        ).all()
+        confirmed = [m for m in held if m.attendance_confirmed_on is not None]
+        assert len(confirmed) > len(held) / 2
+        assert all(m.attendance_confirmed_on >= m.starts_at.date() for m in confirmed)
+        latest = held[-1].id
+    sheets = [meeting_sheet(sample_db, m.id) for m in held]
+    partial = [s for s in sheets if not s.complete]
+    assert [s.meeting_id for s in partial] == [latest]
+    assert 0 < partial[0].recorded < partial[0].expected
+    assert partial[0].confirmed_on is None
+
+
+def test_the_business_unit_never_makes_a_sample_meeting_quorate(sample_db):
+    from lscb_desktop.services.attendance import meeting_sheet
+
+    with sample_db.session() as session:
+        unit = session.scalar(select(Agency).where(Agency.name.like("%Business Unit")))
+        assert unit is not None and not unit.counts_for_quorum
+        held = session.scalars(select(Meeting.id).where(Meeting.status == MeetingStatus.HELD))
+        meeting_ids = list(held)
+    for meeting_id in meeting_ids:
+        sheet = meeting_sheet(sample_db, meeting_id)
+        assert unit.name not in sheet.quorum.agencies
+        assert all(not row.counts for row in sheet.attendees if row.agency == unit.name)

@@ -142,7 +142,7 @@ def test_the_daily_backup_is_taken_once_a_day_checked_and_private(sample_path, m
     assert first.path.parent == sample_path.parent / "backups" / "sample.sqlite"
     assert first.taken.date() == TODAY
     assert check_file(first.path, "integrity_check") == []
-    assert count(first.path, "attendance") == 963
+    assert count(first.path, "attendance") == 949
     if os.name == "posix":
         assert first.path.stat().st_mode & 0o777 == 0o600
         assert first.path.parent.stat().st_mode & 0o777 == 0o700
@@ -166,7 +166,7 @@ def test_a_listed_backup_says_what_it_holds(sample_path):
     assert backup.path.name == "sample-20261123-140500.sqlite"
     contents = read_contents(backup.path)
     assert contents.sound
-    assert contents.counts == {"people": 65, "meetings": 79, "attendance": 963}
+    assert contents.counts == {"people": 65, "meetings": 79, "attendance": 949}
     assert find_backup(sample_path, "1") == backup.path
     assert find_backup(sample_path, backup.path.name) == backup.path
     with pytest.raises(DatabaseError, match="no backup called 7"):
@@ -195,7 +195,7 @@ def test_a_restore_brings_the_records_back_and_keeps_the_state_before_it(sample_
             rows = connection.exec_driver_sql("SELECT count(*) FROM attendance").scalar()
     finally:
         database.dispose()
-    assert rows == 963
+    assert rows == 949
     assert check_file(sample_path, "integrity_check") == []
     assert not list(sample_path.parent.glob(".sample.sqlite.restoring-*"))
 
@@ -233,7 +233,7 @@ def test_restoring_over_a_damaged_database_keeps_the_damaged_file_aside(sample_p
     assert restored.previous is not None
     assert restored.previous.name.startswith("sample.damaged-")
     assert check_file(sample_path, "integrity_check") == []
-    assert count(sample_path, "attendance") == 963
+    assert count(sample_path, "attendance") == 949
 
 
 def test_a_restore_is_refused_while_another_window_has_the_database_open(
@@ -255,7 +255,7 @@ def test_a_restore_is_refused_while_another_window_has_the_database_open(
         connection.exec_driver_sql("DELETE FROM attendance WHERE id = 1")
     sample_db.dispose()
     assert count(sample_path, "guest") == 0
-    assert count(sample_path, "attendance") == 962
+    assert count(sample_path, "attendance") == 948
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Windows refuses the rename instead")
@@ -279,7 +279,7 @@ def test_a_restore_locks_the_database_until_the_backup_is_in_place(sample_path, 
     monkeypatch.setattr(Path, "replace", replace)
     restore_backup(sample_path, backup.path)
     assert seen == ["database is locked"]
-    assert count(sample_path, "attendance") == 963
+    assert count(sample_path, "attendance") == 949
 
 
 def test_the_caller_can_pass_the_check_it_has_already_made(sample_path, monkeypatch):

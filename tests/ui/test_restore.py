@@ -48,14 +48,14 @@ def test_restore_from_backup_lists_the_backups_and_restores_one(window, answer, 
     assert len(listed) == 1
     taken, people, meetings, records = listed[0]
     assert taken.startswith("23/11/2026 ")
-    assert (people, meetings, records) == ("65", "79", "963")
+    assert (people, meetings, records) == ("65", "79", "949")
     question = next(text for kind, text in message_boxes if kind == "question")
     assert "Restore sample.sqlite from the backup taken 23/11/2026" in question
-    assert "65 people, 79 meetings, 963 attendance" in question
+    assert "65 people, 79 meetings, 949 attendance" in question
     info = next(text for kind, text in message_boxes if kind == "information")
     assert "The database as it was is kept in" in info
     assert window.database is not old  # reopened
-    assert attendance(window.database) == 963
+    assert attendance(window.database) == 949
     notes = [b.note for b in list_backups(window.database.path)]
     assert notes.count("before-restore") == 1
     window.database.dispose()
@@ -89,9 +89,9 @@ def test_opening_a_damaged_database_offers_the_last_good_backup(
     qtbot.addWidget(win)
     question = next(text for kind, text in message_boxes if kind == "question")
     assert "The database sample.sqlite is damaged" in question
-    assert "the backup taken 22/11/2026 17:30 (65 people, 79 meetings, 963 attendance)" in question
+    assert "the backup taken 22/11/2026 17:30 (65 people, 79 meetings, 949 attendance)" in question
     assert win.database is not database
-    assert attendance(win.database) == 963
+    assert attendance(win.database) == 949
     kept = list(sample_path.parent.glob("sample.damaged-*.sqlite"))
     assert len(kept) == 1
     assert checked.count(good.path) == 1  # checked once, when it was found, not again
@@ -117,7 +117,7 @@ def test_the_window_refuses_to_restore_while_another_window_has_the_database_ope
         assert window.database is before
         with before.engine.begin() as connection:  # the window still works after the refusal
             connection.exec_driver_sql("DELETE FROM attendance WHERE id = 1")
-        assert attendance(other) == 962  # one file: the saves of both windows are in it
+        assert attendance(other) == 948  # one file: the saves of both windows are in it
     finally:
         other.dispose()
     assert [b.note for b in list_backups(before.path)] == [""]
@@ -141,4 +141,4 @@ def test_a_failed_restore_says_so_in_words_and_logs_the_details(
     for raw in (".restoring", "Errno", "Permission denied"):
         assert raw not in warning
     assert hidden in caplog.text  # the details, for whoever reads the log
-    assert attendance(window.database) == 963  # the window carries on
+    assert attendance(window.database) == 949  # the window carries on
