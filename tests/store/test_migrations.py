@@ -161,3 +161,32 @@ def test_an_upgrade_that_would_break_links_changes_nothing(tmp_path, monkeypatch
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     connection.close()
+
+
+def test_0005_fills_what_was_true_on_the_day_from_the_memberships(tmp_path):
+    """An office's attendance gets the agency, role and seat of the membership on each meeting's
+    date (the program kept nothing older), and its business unit stops counting for quorum."""
+    path = tmp_path / "office.sqlite"
+    shutil.copyfile(FIXTURES / "schema-0004.sqlite", path)
+    upgrade_to(path, "0005")
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT a.agency_id, p.agency_id, a.role, m.role, a.seat, m.position "
+            "FROM attendance a JOIN person p ON p.id = a.person_id "
+            "JOIN meeting g ON g.id = a.meeting_id "
+            "JOIN membership m ON m.person_id = a.person_id AND m.group_id = g.group_id "
+            "AND m.start_date <= date(g.starts_at) "
+            "AND (m.end_date IS NULL OR m.end_date >= date(g.starts_at))"
+        ).fetchall()
+        total = connection.execute("SELECT count(*) FROM attendance").fetchone()[0]
+        assert len(rows) == total == 963
+        assert all(a == p and r == mr and s == pos for a, p, r, mr, s, pos in rows)
+        assert {r[2] for r in rows} >= {"chair", "member", "business_manager"}
+        assert connection.execute(
+            "SELECT count(*) FROM membership m JOIN person p ON p.id = m.person_id "
+            "WHERE m.agency_id IS NOT p.agency_id"
+        ).fetchone() == (0,)
+        counting = dict(connection.execute("SELECT name, counts_for_quorum FROM agency"))
+        assert counting.pop("Luton Safeguarding Children Board Business Unit") == 0
+        assert set(counting.values()) == {1}
+    connection.close()
