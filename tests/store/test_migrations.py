@@ -42,7 +42,7 @@ def census(path: Path) -> Counts:
                 # One digest per link, so that a link a later migration adds is counted on its
                 # own and the digests of the links that were there before must stay as they were.
                 names = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
-                key = ["id"] if "id" in names else [c for c in links]
+                key = ["id"] if "id" in names else list(links)
                 for column in links:
                     columns = ", ".join(f'"{c}"' for c in dict.fromkeys([*key, column]))
                     rows = connection.execute(
