@@ -87,6 +87,9 @@ TOPICS = (
 )
 
 
+REASONS = ("Council business", "Illness", "Annual leave", "Other work commitment", "")
+
+
 def paper_pdf(title: str, pages: int) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
@@ -108,6 +111,8 @@ class Builder:
         self.database = database
         self.scale = scale
         self.rng = random.Random(seed)
+        #: For reasons for apologies: a sequence of its own, so the rest is as it always was.
+        self.detail_rng = random.Random(seed + 1)
         self.periods = max(1, round(PERIODS_AT_SCALE_1 * scale))
         self.first_year = 2026 - self.periods + 1
         self.people_count = max(3 * max(GROUP_SIZES), round(PEOPLE_AT_SCALE_1 * scale))
@@ -173,7 +178,7 @@ class Builder:
         years, so the history has both."""
         start = dt.date(self.first_year, 4, 1)
         end = dt.date(self.first_year + self.periods, 3, 31)
-        self.seats: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
+        self.seats: dict[int, list[tuple[int, dt.date, dt.date | None, Role]]] = {}
         pool = list(self.person_ids)
         self.rng.shuffle(pool)
         cursor = 0
@@ -203,7 +208,7 @@ class Builder:
                         )
                     )
                     count += 1
-                    spells.append((person, day, None if stays else leaves))
+                    spells.append((person, day, None if stays else leaves, role))
                     if stays:
                         break
                     day = leaves + dt.timedelta(days=1)
@@ -240,6 +245,10 @@ class Builder:
                     self._agenda(meeting)
                     if status is MeetingStatus.HELD:
                         self._attendance(meeting, group_id, day)
+                        if day < today - dt.timedelta(days=60):
+                            # confirmed with the minutes at the next meeting or so
+                            meeting.attendance_confirmed_on = day + dt.timedelta(days=42)
+                            meeting.attendance_confirmed_by = "business.unit"
                     session.add(meeting)
                     meetings.append(meeting)
             session.flush()
@@ -278,7 +287,7 @@ class Builder:
         self.counts["agenda_items"] = self.counts.get("agenda_items", 0) + len(items)
 
     def _attendance(self, meeting: Meeting, group_id: int, day: dt.date) -> None:
-        for person, start, end in self.seats[group_id]:
+        for person, start, end, role in self.seats[group_id]:
             if start <= day and (end is None or end >= day):
                 roll = self.rng.random()
                 status = (
@@ -290,7 +299,12 @@ class Builder:
                     if roll < 0.96
                     else AttendanceStatus.ABSENT
                 )
-                record = Attendance(person_id=person, status=status)
+                # what was true on the day, as the window records it
+                record = Attendance(
+                    person_id=person, status=status, agency_id=self.person_agency[person], role=role
+                )
+                if status is AttendanceStatus.APOLOGIES:
+                    record.reason = self.detail_rng.choice(REASONS)
                 if status is AttendanceStatus.SUBSTITUTE:
                     record.substitute_name = f"Deputy for {person}"
                 meeting.attendance.append(record)

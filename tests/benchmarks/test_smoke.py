@@ -77,3 +77,25 @@ def test_the_server_benchmark_runs_both_sides_and_writes_its_section(tmp_path, m
         "peak memory",
     ):
         assert f"| {job}" in text, job
+
+
+def test_the_attendance_benchmark_runs_both_versions_and_writes_its_section(tmp_path):
+    import subprocess
+
+    import attendance as attendance_bench
+
+    known = subprocess.run(
+        ["git", "cat-file", "-e", f"{attendance_bench.BASELINE}^{{commit}}"],
+        cwd=BENCHMARKS.parent,
+        capture_output=True,
+        check=False,
+    )
+    if known.returncode != 0:
+        pytest.skip(f"this clone lacks the baseline commit {attendance_bench.BASELINE}")
+    out = tmp_path / "results.md"
+    out.write_text("# Results\n\n## Another section\n\nKept.\n")
+    assert attendance_bench.main(["--scales", "0.02", "--runs", "1", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "Kept." in text and attendance_bench.HEADING in text
+    for job in ("upgrade to schema 0005", "the annual attendance workbook", "as JSON"):
+        assert job in text, job
