@@ -75,6 +75,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=11.5),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=12),
         "cell-bold": ParagraphStyle("cell-bold", parent=body, fontName=FONT_BOLD, fontSize=9.5),
+        "cell-note": ParagraphStyle(
+            "cell-note", parent=body, fontName=FONT_ITALIC, fontSize=8, leading=10
+        ),
         "title": ParagraphStyle(
             "title", parent=body, fontName=FONT_BOLD, fontSize=17, leading=22, spaceAfter=4
         ),

@@ -6,13 +6,14 @@ Reports (``lscb_desktop.reports``) turn these into files; they never open the da
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lscb_desktop import clock
 from lscb_desktop.models import (
+    Agency,
     AttendanceStatus,
     Audit,
     Group,
@@ -24,9 +25,10 @@ from lscb_desktop.models import (
     Role,
 )
 from lscb_desktop.services.agenda import AgendaRow, agenda_rows, read_paper
-from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.attendance import MeetingSheet, meeting_sheet
 from lscb_desktop.services.members import MemberRow, board_group_id, group_members
 from lscb_desktop.services.periods import period_starting
+from lscb_desktop.services.quorum import and_list
 from lscb_desktop.services.settings import Settings, load_logo, load_settings
 from lscb_desktop.store import Database
 
@@ -77,11 +79,64 @@ class MeetingHead:
 
 
 @dataclass(frozen=True)
+class DeclarationLine:
+    """A declaration of interest as the agenda and the register print it."""
+
+    #: "Item 4: Budget and partner contributions" or "Whole meeting".
+    item: str
+    name: str
+    interest: str
+    #: "Left the room", "Took no part", "Stayed and took part".
+    action: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class OfficerLine:
+    """A guest or officer in attendance, for named items or the whole meeting."""
+
+    name: str
+    job_title: str
+    organisation: str
+    #: The items they attend for as (number, title), in agenda order; none: the whole meeting.
+    items: tuple[tuple[int, str], ...] = ()
+    item_ids: tuple[int, ...] = ()
+
+    @property
+    def described(self) -> str:
+        """ "Dean Kirby, Head of Service, Luton Borough Council"."""
+        return ", ".join(part for part in (self.name, self.job_title, self.organisation) if part)
+
+    @property
+    def attending_for(self) -> str:
+        """ "Items 4 and 5", "Item 4" or "Whole meeting"."""
+        if not self.items:
+            return "Whole meeting"
+        word = "Item" if len(self.items) == 1 else "Items"
+        return f"{word} {and_list([str(number) for number, _ in self.items])}"
+
+
+@dataclass(frozen=True)
 class AgendaDoc:
     head: MeetingHead
     items: list[AgendaRow]
+    #: Each apology as the agenda prints it: "Jane Smith (illness)".
     apologies: list[str]
     house: Letterhead
+    declarations: list[DeclarationLine] = field(default_factory=list)
+    officers: list[OfficerLine] = field(default_factory=list)
+
+    @property
+    def declarations_item(self) -> AgendaRow | None:
+        """The agenda's own item for declarations of interest, if it has one."""
+        return next((i for i in self.items if "declar" in i.title.casefold()), None)
+
+    def officers_for(self, item_id: int) -> list[OfficerLine]:
+        return [o for o in self.officers if item_id in o.item_ids]
+
+    @property
+    def whole_meeting_officers(self) -> list[OfficerLine]:
+        return [o for o in self.officers if not o.item_ids]
 
 
 @dataclass(frozen=True)
@@ -89,6 +144,10 @@ class RegisterLine:
     name: str
     agency: str
     role: str
+    #: The seat the member holds ("Designated Nurse").
+    seat: str = ""
+    #: Whether they count towards the quorum (the business unit, advisers and the like do not).
+    counts: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,6 +155,12 @@ class RegisterDoc:
     head: MeetingHead
     lines: list[RegisterLine]
     house: Letterhead
+    #: The group's quorum rule in words ("at least 3 agencies represented, including …"); "".
+    rule_text: str = ""
+    #: Who on the list does not count towards the quorum, in a sentence ("" when all do).
+    not_counted: str = ""
+    declarations: list[DeclarationLine] = field(default_factory=list)
+    officers: list[OfficerLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -159,20 +224,120 @@ def meeting_head(database: Database, meeting_id: int) -> tuple[MeetingHead, str]
         return head, meeting.protective_marking
 
 
+def _item_numbers(items: list[AgendaRow]) -> dict[int, tuple[int, str]]:
+    return {item.id: (item.number, item.title) for item in items}
+
+
+def _declaration_lines(
+    sheet: MeetingSheet, numbers: dict[int, tuple[int, str]]
+) -> list[DeclarationLine]:
+    lines = []
+    for row in sheet.declarations:
+        if row.item_id is None:
+            item = "Whole meeting"
+        else:
+            number, title = numbers.get(row.item_id, (row.item_number, row.item_title))
+            item = f"Item {number}: {title}"
+        lines.append(DeclarationLine(item, row.name, row.interest, row.action.label, row.notes))
+    return lines
+
+
+def _officer_lines(sheet: MeetingSheet, numbers: dict[int, tuple[int, str]]) -> list[OfficerLine]:
+    lines = []
+    for guest in sheet.guests:
+        ids = [item_id for item_id, _, _ in guest.items if item_id in numbers]
+        ids.sort(key=lambda item_id: numbers[item_id][0])
+        lines.append(
+            OfficerLine(
+                guest.name,
+                guest.job_title,
+                guest.organisation,
+                tuple(numbers[item_id] for item_id in ids),
+                tuple(ids),
+            )
+        )
+    return lines
+
+
+def _apology(name: str, reason: str, listed: list[str]) -> str:
+    """ "Jane Smith (illness)": a reason from the settings' list reads in lower case, one typed
+    otherwise is kept as it was typed (it may begin with a name)."""
+    reason = reason.strip()
+    if not reason:
+        return name
+    if reason.casefold() in {r.casefold() for r in listed} and not reason[:2].isupper():
+        reason = reason[0].lower() + reason[1:]
+    return f"{name} ({reason})"
+
+
 def agenda_doc(database: Database, meeting_id: int) -> AgendaDoc:
     head, marking = meeting_head(database, meeting_id)
     sheet = meeting_sheet(database, meeting_id)
-    apologies = [r.name for r in sheet.attendees if r.status is AttendanceStatus.APOLOGIES]
+    listed = load_settings(database).reasons
+    apologies = [
+        _apology(r.name, r.reason, listed)
+        for r in sheet.attendees
+        if r.status is AttendanceStatus.APOLOGIES
+    ]
+    items = agenda_rows(database, meeting_id)
+    numbers = _item_numbers(items)
     return AgendaDoc(
-        head, agenda_rows(database, meeting_id), apologies, letterhead(database, marking)
+        head,
+        items,
+        apologies,
+        letterhead(database, marking),
+        _declaration_lines(sheet, numbers),
+        _officer_lines(sheet, numbers),
     )
+
+
+def _not_counted(database: Database, sheet: MeetingSheet) -> str:
+    """Who on the register does not count towards the quorum, from the list itself: the agencies
+    that do not count, then the roles that do not ("Members from the Business Unit, advisers
+    and administrators do not count towards the quorum.")."""
+    left_out = [row for row in sheet.attendees if row.expected and not row.counts]
+    if not left_out:
+        return ""
+    ids = {row.agency_id for row in left_out if row.agency_id is not None}
+    with database.session() as session:
+        agencies = {
+            agency.id: agency
+            for agency in session.scalars(select(Agency).where(Agency.id.in_(ids)))
+        }
+    names: list[str] = []
+    roles: list[str] = []
+    for row in left_out:
+        agency = agencies.get(row.agency_id) if row.agency_id is not None else None
+        if agency is None:
+            words = "members with no agency"
+        elif not agency.counts_for_quorum:
+            words = f"members from {agency.name}"
+        else:  # the agency counts, so the role does not: "advisers", "lay members"
+            words = f"{row.role.lower()}s"
+        (roles if agency is not None and agency.counts_for_quorum else names).append(words)
+    parts = [*sorted(set(names), key=str.casefold), *sorted(set(roles))]
+    text = and_list(parts)
+    return f"{text[0].upper()}{text[1:]} do not count towards the quorum (marked “Not counted”)."
 
 
 def register_doc(database: Database, meeting_id: int) -> RegisterDoc:
     head, marking = meeting_head(database, meeting_id)
     sheet = meeting_sheet(database, meeting_id)
-    lines = [RegisterLine(r.name, r.agency, r.role) for r in sheet.attendees if r.expected]
-    return RegisterDoc(head, lines, letterhead(database, marking))
+    lines = [
+        RegisterLine(r.name, r.agency, r.role, r.seat, r.counts)
+        for r in sheet.attendees
+        if r.expected
+    ]
+    numbers = _item_numbers(agenda_rows(database, meeting_id))
+    return RegisterDoc(
+        head,
+        lines,
+        letterhead(database, marking),
+        sheet.rule.text,
+        _not_counted(database, sheet),
+        _declaration_lines(sheet, numbers),
+        _officer_lines(sheet, numbers),
+    )
 
 
 def _responsibilities(settings: Settings) -> list[str]:

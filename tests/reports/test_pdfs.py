@@ -84,11 +84,13 @@ def test_the_register_runs_onto_more_pages_with_its_header_repeated(sample_db, t
     texts = pages(target)
     assert len(texts) >= 2  # 27 members and room to sign
     for text in texts[: len(texts) - 1]:
-        assert "Name Agency Role Signature Substitute's name" in " ".join(text.split())
+        words = " ".join(text.split())
+        assert "Name Agency Role Signature Arrived / left Substitute's name" in words
     whole = " ".join(texts)
-    assert "Quorum: at least 3 agencies must be represented" in whole
+    assert "Quorum: at least 3 agencies represented, by a member or a named substitute." in whole
     assert "Dr Abdullah Khan" in whole and "Adele Penfold" in whole
-    assert "Guests and others attending" in whole
+    assert "Guests and officers in attendance" in whole
+    assert "Declarations of interest" in whole
 
 
 def test_the_pack_has_a_cover_the_agenda_and_every_paper_stamped_and_bookmarked(
