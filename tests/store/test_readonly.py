@@ -30,15 +30,18 @@ def test_every_kind_of_save_is_refused_in_words(sample_db: Database) -> None:
     meeting = 1
     sheet = meeting_sheet(sample_db, meeting)
     person = sheet.attendees[0].person_id
-    record_attendance(sample_db, meeting, sheet.attendees[1].person_id, None)
+    # (the sample's meeting 1 was confirmed with the minutes: a change asks first)
+    record_attendance(
+        sample_db, meeting, sheet.attendees[1].person_id, None, after_confirmation=True
+    )
     before = counts(sample_db)
     make_read_only(sample_db, "jsmith on OFFICE-PC")
     make_read_only(sample_db, "someone else")  # once is enough: the first words stay
     assert sample_db.read_only
     attempts = [
         lambda: save_person(sample_db, PersonInput(name="Nobody Saved")),
-        lambda: record_attendance(sample_db, meeting, person, None),
-        lambda: mark_all_present(sample_db, meeting),
+        lambda: record_attendance(sample_db, meeting, person, None, after_confirmation=True),
+        lambda: mark_all_present(sample_db, meeting, after_confirmation=True),
     ]
     for attempt in attempts:
         with pytest.raises(ReadOnlyDatabase) as refused:
