@@ -45,10 +45,23 @@ def add_parsers(kinds: argparse._SubParsersAction, common: argparse.ArgumentPars
     attendance = kinds.add_parser(
         "attendance", parents=[common], help="the annual attendance workbook"
     )
-    attendance.add_argument("--period", metavar="2025-26")
-    attendance.add_argument("--from", dest="start", type=_date, metavar="DATE")
-    attendance.add_argument("--to", dest="end", type=_date, metavar="DATE")
-    attendance.add_argument("--group", type=int, metavar="ID", action="append")
+    attendance.add_argument(
+        "--period", metavar="2025-26", help="the annual period (default: this one)"
+    )
+    attendance.add_argument(
+        "--from", dest="start", type=_date, metavar="DATE", help="the first day, e.g. 01/04/2026"
+    )
+    attendance.add_argument(
+        "--to", dest="end", type=_date, metavar="DATE", help="the last day, e.g. 30/09/2026"
+    )
+    attendance.add_argument(
+        "--group", type=int, metavar="ID", action="append", help="one group; repeat it for more"
+    )
+    attendance.add_argument(
+        "--confirmed-only",
+        action="store_true",
+        help="count only meetings whose attendance is confirmed with the minutes",
+    )
     attendance.add_argument("path", type=Path, metavar="OUT.xlsx")
     calendar = kinds.add_parser("calendar", parents=[common], help="meetings as an .ics file")
     calendar.add_argument("--group", type=int, metavar="ID")
@@ -95,7 +108,14 @@ def run(args: argparse.Namespace, database: Database) -> str:
     elif what == "contacts":
         exports.export_contacts(database, args.group, path)
     elif what == "attendance":
-        _drain(exports.iter_export_attendance(database, _period(database, args), path, args.group))
+        steps = exports.iter_export_attendance(
+            database,
+            _period(database, args),
+            path,
+            args.group,
+            confirmed_only=args.confirmed_only,
+        )
+        _drain(steps)
     elif what == "calendar":
         within = _period(database, args) if args.period else None
         exports.export_calendar(database, path, group_id=args.group, period=within)

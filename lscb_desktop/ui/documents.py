@@ -277,16 +277,27 @@ def contacts_document(
 
 
 def attendance_document(
-    parent: QWidget, database: Database, period: Period, group_id: int | None, label: str
+    parent: QWidget,
+    database: Database,
+    period: Period,
+    group_id: int | None,
+    label: str,
+    *,
+    confirmed_only: bool = False,
 ) -> None:
+    """The annual attendance workbook; ``confirmed_only`` counts only meetings whose attendance
+    is confirmed with the minutes (the workbook says so on every sheet)."""
     from lscb_desktop.services import exports  # noqa: PLC0415
 
     groups = [group_id] if group_id is not None else None
+    suffix = " confirmed" if confirmed_only else ""
     save_document(
         parent,
         "attendance",
         "Save the attendance workbook",
-        f"Attendance {period.name} {label}.xlsx",
+        f"Attendance {period.name} {label}{suffix}.xlsx",
         XLSX,
-        stepped=lambda target: exports.iter_export_attendance(database, period, target, groups),
+        stepped=lambda target: exports.iter_export_attendance(
+            database, period, target, groups, confirmed_only=confirmed_only
+        ),
     )
