@@ -11,13 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from lscb_desktop import (
     APP_NAME,
     __version__,
+    cli_attendance,
     cli_documents,
     cli_history,
     cli_safety,
@@ -81,28 +81,25 @@ def _parser() -> argparse.ArgumentParser:
             "groups",
             "meetings",
             "attendance",
+            "declarations",
             "audits",
             "case-reviews",
         ],
+        metavar="WHAT",
+        help="agencies, people, groups, meetings, attendance (of one meeting: --meeting ID), "
+        "declarations (the register of interests: all, or --meeting ID, or --person ID), "
+        "audits or case-reviews",
     )
-    lst.add_argument("--meeting", type=int, metavar="ID", help="the meeting (for attendance)")
+    lst.add_argument(
+        "--meeting", type=int, metavar="ID", help="the meeting (for attendance and declarations)"
+    )
+    lst.add_argument("--person", type=int, metavar="ID", help="the person (for declarations)")
     lst.add_argument("--json", action="store_true", help="print JSON")
 
     cli_history.add_parser(commands, common)
     cli_safety.add_parsers(commands, common)
     cli_sharing.add_parsers(commands, common)
     return parser
-
-
-def _print_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
-    if not rows:
-        print("(none)")
-        return
-    cells = [[str(row.get(c) if row.get(c) is not None else "") for c in columns] for row in rows]
-    widths = [min(40, max(len(c), *(len(r[i]) for r in cells))) for i, c in enumerate(columns)]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-    for row in cells:
-        print("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 TABLE_COLUMNS = {
@@ -223,7 +220,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     from lscb_desktop.services.listing import list_records  # noqa: PLC0415
 
     if args.kind == "attendance":
-        return _list_attendance(args)
+        return cli_attendance.list_attendance(args, _with_database)
+    if args.kind == "declarations":
+        return cli_attendance.list_declarations(args, _with_database)
     database = _with_database(args)
     try:
         rows = list_records(database, args.kind)
@@ -232,33 +231,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        _print_table(rows, TABLE_COLUMNS[args.kind])
-    return EXIT_OK
-
-
-def _list_attendance(args: argparse.Namespace) -> int:
-    from lscb_desktop.services.listing import meeting_attendance  # noqa: PLC0415
-
-    if args.meeting is None:
-        print("lscb-desktop: list attendance needs --meeting ID", file=sys.stderr)
-        return EXIT_USAGE
-    database = _with_database(args)
-    try:
-        record = meeting_attendance(database, args.meeting)
-    except LookupError as exc:
-        print(f"lscb-desktop: {exc.args[0]}", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        database.dispose()
-    if args.json:
-        print(json.dumps(record, indent=2, ensure_ascii=False))
-        return EXIT_OK
-    meeting = record["meeting"]
-    print(f"{meeting['group']}, {meeting['starts_at']} ({meeting['status']})")
-    _print_table(record["attendees"], ("name", "agency", "role", "status", "substitute"))
-    for guest in record["guests"]:
-        print(f"Guest: {guest['name']}, {guest['organisation']}")
-    print(record["quorum"]["text"])
+        cli_attendance.print_table(rows, TABLE_COLUMNS[args.kind])
     return EXIT_OK
 
 

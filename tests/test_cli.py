@@ -151,17 +151,33 @@ def test_list_meetings_and_a_meetings_attendance_with_its_quorum(capsys, sample_
         "substitute",
         "absent",
     }
+    # Only attendees whose agency and role count towards the quorum make it (the business unit,
+    # advisers and administrators do not), each agency once, as it was on the day.
     represented = {
-        a["agency"] for a in record["attendees"] if a["status"] in ("present", "substitute")
+        a["agency"]
+        for a in record["attendees"]
+        if a["status"] in ("present", "substitute") and a["counts_for_quorum"]
     }
+    not_counted = {
+        a["agency"]
+        for a in record["attendees"]
+        if a["status"] in ("present", "substitute") and not a["counts_for_quorum"]
+    }
+    assert "Luton Safeguarding Children Board Business Unit" in not_counted - represented
     quorum = record["quorum"]
+    assert sorted(quorum["agencies"], key=str.casefold) == quorum["agencies"]
+    assert set(quorum["agencies"]) == represented
     assert quorum["agencies_represented"] == len(represented)
     assert quorum["needed"] == 3
+    assert quorum["rule"] == "at least 3 agencies represented"
     assert quorum["quorate"] == (len(represented) >= 3)
+    verdict = "Quorate" if quorum["quorate"] else "Not quorate"
+    assert quorum["text"].startswith(f"{verdict}: {len(represented)} agencies (needs 3)")
     code, out, _ = run(
         capsys, "--db", sample_target, "list", "attendance", "--meeting", str(sag["id"])
     )
     assert quorum["text"] in out
+    assert f"Counted: {', '.join(quorum['agencies'])}." in out
 
 
 def test_list_attendance_needs_a_meeting_that_exists(capsys, sample_target):

@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 from lscb_desktop import clock
 from lscb_desktop.models import Agency, AgendaItem, Group, Meeting, Membership, Person
 from lscb_desktop.models.base import Base, as_plain
-from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.attendance import item_quorums, meeting_sheet
 from lscb_desktop.services.audits import audit_years, programme
+from lscb_desktop.services.declarations import DeclarationRow, register_of_interests
+from lscb_desktop.services.quorum import Quorum
 from lscb_desktop.services.reviews import case_review_rows
 from lscb_desktop.store import Database
 
@@ -95,39 +97,134 @@ def _meetings(session: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _time(value: dt.time | None) -> str | None:
+    return f"{value:%H:%M}" if value is not None else None
+
+
+def _quorum(quorum: Quorum) -> dict[str, Any]:
+    return {
+        "agencies_represented": quorum.represented,
+        "agencies": quorum.agencies,
+        "missing_partners": list(quorum.missing),
+        "quorate": quorum.quorate,
+        "text": quorum.text,
+    }
+
+
+def _declaration(row: DeclarationRow, numbers: dict[int, int] | None = None) -> dict[str, Any]:
+    number = (numbers or {}).get(row.item_id, row.item_number) if row.item_id else None
+    return {
+        "id": row.id,
+        "meeting_id": row.meeting_id,
+        "group": row.group,
+        "starts_at": as_plain(row.starts_at),
+        "item_id": row.item_id,
+        "item_number": number,
+        "item": f"Item {number}: {row.item_title}" if row.item_id else row.item,
+        "person_id": row.person_id,
+        "name": row.name,
+        "agency": row.agency or None,
+        "interest": row.interest,
+        "action": row.action.value,
+        "action_label": row.action.label,
+        "excluded_from_quorum": row.action.excludes,
+        "notes": row.notes,
+    }
+
+
 def meeting_attendance(database: Database, meeting_id: int) -> dict[str, Any]:
-    """A meeting's expected attendees with their status, its guests and the quorum result."""
+    """A meeting's attendance as recorded: each attendee as on the day (agency, seat, role,
+    whether they count for quorum, status, reason, substitute, times, notes), how much is
+    recorded and whether it is confirmed, the guests, the declarations, the quorum with the
+    agencies it counted, and the quorum item by item."""
     with database.session() as session:
         if session.get(Meeting, meeting_id) is None:
             raise LookupError(f"there is no meeting {meeting_id} (see `list meetings`)")
     sheet = meeting_sheet(database, meeting_id)
+    items = item_quorums(database, meeting_id, sheet)
+    numbers = {item.item_id: item.number for item in items}
     quorum = sheet.quorum
     return {
         "meeting": {
             "id": sheet.meeting_id,
             "group": sheet.group,
             "starts_at": as_plain(sheet.starts_at),
+            "ends_at": as_plain(sheet.ends_at),
             "status": sheet.status.value,
         },
+        "recorded": sheet.recorded,
+        "expected": sheet.expected,
+        "complete": sheet.complete,
+        "confirmed": as_plain(sheet.confirmed_on),
+        "confirmed_by": sheet.confirmed_by or None,
         "attendees": [
             {
                 "person_id": row.person_id,
                 "name": row.name,
-                "agency": row.agency,
+                "agency_id": row.agency_id,
+                "agency": row.agency or None,
+                "seat": row.seat or None,
                 "role": row.role,
+                "member_then": row.expected,
+                "counts_for_quorum": row.counts,
                 "status": row.status.value if row.status else None,
+                "reason": row.reason or None,
+                "substitute_id": row.substitute_id,
                 "substitute": row.substitute or None,
+                "substitute_agency": row.substitute_agency or None,
+                "arrived_at": _time(row.arrived_at),
+                "left_at": _time(row.left_at),
+                "notes": row.notes or None,
             }
             for row in sheet.attendees
         ],
-        "guests": [{"name": g.name, "organisation": g.organisation} for g in sheet.guests],
+        "guests": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "job_title": g.job_title or None,
+                "organisation": g.organisation or None,
+                "items": [
+                    {"item_id": item_id, "number": numbers.get(item_id, number), "title": title}
+                    for item_id, number, title in g.items
+                ],
+                "attending_for": g.attending_for,
+            }
+            for g in sheet.guests
+        ],
+        "declarations": [_declaration(d, numbers) for d in sheet.declarations],
         "quorum": {
-            "agencies_represented": quorum.represented,
+            "rule": sheet.rule.text or None,
             "needed": quorum.needed,
-            "quorate": quorum.quorate,
-            "text": quorum.text,
+            "required_partners": [name for _, name in sheet.rule.partners],
+            **_quorum(quorum),
         },
+        "items": [
+            {
+                "item_id": item.item_id,
+                "number": item.number,
+                "title": item.title,
+                "starts_at": as_plain(item.starts_at),
+                "left_out": list(item.left_out),
+                **_quorum(item.quorum),
+            }
+            for item in items
+        ],
     }
+
+
+def list_declarations(
+    database: Database, *, meeting_id: int | None = None, person_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The register of interests: every declaration (of one meeting, or one person)."""
+    if person_id is not None:
+        with database.session() as session:
+            if session.get(Person, person_id) is None:
+                raise LookupError(f"there is no person {person_id} (see `list people`)")
+    return [
+        _declaration(row)
+        for row in register_of_interests(database, meeting_id=meeting_id, person_id=person_id)
+    ]
 
 
 def list_audits(database: Database) -> list[dict[str, Any]]:
