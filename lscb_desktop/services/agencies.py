@@ -23,8 +23,10 @@ class AgencyRow:
     short_name: str
     sector: str
     statutory_partner: bool
-    #: The agency's current Board members, by name.
+    #: The agency's current Board members, by name: those whose seat represents it.
     representatives: tuple[str, ...]
+    #: Whether its members make a meeting quorate (the Board's own business unit does not).
+    counts_for_quorum: bool = True
 
     @property
     def unrepresented(self) -> bool:
@@ -39,10 +41,14 @@ class AgencyInput:
     sector: str = ""
     statutory_partner: bool = False
     notes: str = ""
+    #: Whether its members make a meeting quorate; the Board's business unit, which supports
+    #: meetings, does not (and is left out of agency rates).
+    counts_for_quorum: bool = True
 
 
 def agency_rows(database: Database, on: dt.date | None = None) -> list[AgencyRow]:
-    """Every agency with its current Board representatives on ``on`` (today)."""
+    """Every agency with its current Board representatives on ``on`` (today): the members whose
+    membership represents it (a member who moved agency represents the new one from the move)."""
     on = on or clock.today()
     board_id = board_group_id(database)
     representatives: dict[int, list[str]] = defaultdict(list)
@@ -56,8 +62,8 @@ def agency_rows(database: Database, on: dt.date | None = None) -> list[AgencyRow
             )
             for membership in session.scalars(query):
                 person: Person = membership.person
-                if person.agency_id is not None:
-                    representatives[person.agency_id].append(person.display_name)
+                if membership.agency_id is not None:
+                    representatives[membership.agency_id].append(person.display_name)
         return [
             AgencyRow(
                 id=agency.id,
@@ -66,6 +72,7 @@ def agency_rows(database: Database, on: dt.date | None = None) -> list[AgencyRow
                 sector=agency.sector,
                 statutory_partner=agency.statutory_partner,
                 representatives=tuple(sorted(representatives.get(agency.id, []))),
+                counts_for_quorum=agency.counts_for_quorum,
             )
             for agency in session.scalars(select(Agency).order_by(Agency.name))
         ]
@@ -80,6 +87,7 @@ def agency_input(database: Database, agency_id: int) -> AgencyInput:
             sector=agency.sector,
             statutory_partner=agency.statutory_partner,
             notes=agency.notes,
+            counts_for_quorum=agency.counts_for_quorum,
         )
 
 
@@ -97,6 +105,7 @@ def save_agency(database: Database, data: AgencyInput, agency_id: int | None = N
         agency.short_name = data.short_name.strip()
         agency.sector = data.sector.strip()
         agency.statutory_partner = data.statutory_partner
+        agency.counts_for_quorum = data.counts_for_quorum
         agency.notes = data.notes
         session.add(agency)
         session.flush()

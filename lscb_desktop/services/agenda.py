@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, selectinload, undefer
 
 from lscb_desktop.models import AgendaItem, Document, Group, Meeting, Purpose
 from lscb_desktop.services.concurrency import changed_since_shown
+from lscb_desktop.services.declarations import declared_on_item
+from lscb_desktop.services.quorum import and_list
 from lscb_desktop.services.validation import Collector, InvalidInput
 from lscb_desktop.store import Database
 
@@ -258,14 +260,40 @@ def move_item(database: Database, item_id: int, offset: int) -> None:
             each.position = position
 
 
+class HasDeclarations(ValueError):
+    """The item has declarations of interest against it: they go first, so the record of who
+    declared what at the meeting is never lost with an item."""
+
+
+def _declarations_refusal(session: Session, item_id: int) -> str:
+    declared = declared_on_item(session, item_id)
+    if not declared:
+        return ""
+    several = "s" if len(declared) > 1 else ""
+    return (
+        f"{and_list(declared)} declared an interest in this item: remove the "
+        f"declaration{several} first."
+    )
+
+
+def removal_refused(database: Database, item_id: int) -> str:
+    """Why an item cannot be removed (a declaration of interest in it), or ""."""
+    with database.session() as session:
+        return _declarations_refusal(session, item_id)
+
+
 def remove_item(database: Database, item_id: int, *, version: int | None) -> None:
     """Removes an item; ``version`` is the one the list showed (None: no list, not checked). An
-    item someone else changed since raises ChangedSinceShown, removing nothing."""
+    item someone else changed since raises ChangedSinceShown, and one with a declaration of
+    interest raises HasDeclarations, removing nothing."""
     with database.session() as session:
         item = session.get_one(AgendaItem, item_id)
         if version is not None and item.version != version:
             what = f"The agenda item “{item.title}” (item {_number(item)}) was changed"
             raise changed_since_shown(session, "agenda_item", item.id, what, "nothing was removed")
+        refusal = _declarations_refusal(session, item.id)
+        if refusal:
+            raise HasDeclarations(refusal)
         meeting = item.meeting
         meeting.agenda_items.remove(item)
         session.flush()

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lscb_desktop import clock
-from lscb_desktop.models import Frequency, Group, GroupKind, Membership, Role
+from lscb_desktop.models import Agency, Frequency, Group, GroupKind, Membership, Role
 from lscb_desktop.services.people import Choice
+from lscb_desktop.services.quorum import QuorumRule, and_list
 from lscb_desktop.services.settings import read_settings
 from lscb_desktop.services.validation import Collector, InvalidInput, date_problem
 from lscb_desktop.store import Database
@@ -33,10 +34,28 @@ class GroupRow:
     current_members: int
     archived_on: dt.date | None
     kind_order: int
+    #: The partners the quorum requires (id, name), by name.
+    quorum_partners: tuple[tuple[int, str], ...] = ()
+    #: The same partners by their short names (their names where they have none).
+    quorum_partner_short_names: tuple[str, ...] = ()
 
     @property
     def quorum(self) -> str:
-        return f"{self.quorum_agencies} agencies" if self.quorum_agencies else "No rule"
+        """The rule for the list: "3 agencies", "3 agencies, with Beds Police and Luton CCG"."""
+        partners = and_list(list(self.quorum_partner_short_names))
+        if not self.quorum_agencies:
+            return f"With {partners}" if partners else "No rule"
+        number = f"{self.quorum_agencies} agenc{'y' if self.quorum_agencies == 1 else 'ies'}"
+        return f"{number}, with {partners}" if partners else number
+
+    @property
+    def rule(self) -> QuorumRule:
+        return QuorumRule(self.quorum_agencies, self.quorum_partners)
+
+    @property
+    def quorum_text(self) -> str:
+        """The rule in full words ("at least 3 agencies represented, including ...")."""
+        return self.rule.text or "No quorum rule"
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,9 @@ class GroupInput:
     quorum_agencies: int | None = None
     tor_review_date: dt.date | None = None
     notes: str = ""
+    #: Agencies that must be represented for the group to be quorate, besides the number
+    #: ("all three statutory safeguarding partners present").
+    quorum_partner_ids: tuple[int, ...] = ()
 
 
 def group_rows(
@@ -77,7 +99,9 @@ def group_rows(
                 chairs[membership.group_id].append(membership.person.display_name)
             elif membership.role in (Role.DEPUTY_CHAIR, Role.VICE_CHAIR):
                 deputies[membership.group_id].append(membership.person.display_name)
-        query = select(Group).options(selectinload(Group.accountable_to))
+        query = select(Group).options(
+            selectinload(Group.accountable_to), selectinload(Group.quorum_partners)
+        )
         if not include_archived:
             query = query.where(Group.archived_on.is_(None))
         groups = sorted(session.scalars(query), key=lambda g: (_KIND_ORDER[g.kind], g.name))
@@ -95,6 +119,8 @@ def group_rows(
                 current_members=counts[g.id],
                 archived_on=g.archived_on,
                 kind_order=_KIND_ORDER[g.kind],
+                quorum_partners=tuple((a.id, a.name) for a in g.quorum_partners),
+                quorum_partner_short_names=tuple(a.short_name or a.name for a in g.quorum_partners),
             )
             for g in groups
         ]
@@ -124,6 +150,7 @@ def group_input(database: Database, group_id: int) -> GroupInput:
             quorum_agencies=g.quorum_agencies,
             tor_review_date=g.tor_review_date,
             notes=g.notes,
+            quorum_partner_ids=tuple(sorted(a.id for a in g.quorum_partners)),
         )
 
 
@@ -166,6 +193,7 @@ def save_group(database: Database, data: GroupInput, group_id: int | None = None
             problems.add(
                 "accountable_to", "A group cannot be accountable to itself or its own groups."
             )
+        partners = _partners(session, data.quorum_partner_ids, problems)
         problems.raise_if_any()
         group = (
             session.get_one(Group, group_id)
@@ -183,9 +211,25 @@ def save_group(database: Database, data: GroupInput, group_id: int | None = None
         group.quorum_agencies = data.quorum_agencies
         group.tor_review_date = data.tor_review_date
         group.notes = data.notes
+        if {a.id for a in group.quorum_partners} != {a.id for a in partners}:
+            group.quorum_partners = partners
         session.add(group)
         session.flush()
         return group.id
+
+
+def _partners(session: Session, ids: tuple[int, ...], problems: Collector) -> list[Agency]:
+    """The agencies a quorum requires; one no longer on file is named under the field."""
+    wanted = list(dict.fromkeys(ids))
+    found = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(wanted)))}
+    missing = [ident for ident in wanted if ident not in found]
+    if missing:
+        problems.add(
+            "quorum_partners",
+            "An agency ticked as a required partner is no longer on file; "
+            "untick it or pick another.",
+        )
+    return sorted(found.values(), key=lambda a: a.name.casefold())
 
 
 def archive_group(database: Database, group_id: int, on: dt.date | None) -> None:

@@ -405,7 +405,7 @@ class _Describer:
         name_field = NAME_FIELDS.get(table)
         for ident, snapshot in snapshots.items():
             name = str(snapshot.get(name_field) or "") if name_field else ""
-            if not name and table in ("membership", "attendance"):
+            if not name and table in ("membership", "attendance", "declaration"):
                 person = snapshot.get("person_id")
                 if person is not None:
                     name = current_names(self.session, "person", [int(person)]).get(str(person), "")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.sqltypes import Boolean, Date, DateTime
+from sqlalchemy.sql.sqltypes import Boolean, Date, DateTime, Time
 
 from lscb_desktop.models import (
     CHECKLIST,
@@ -22,6 +22,7 @@ from lscb_desktop.models import (
     Audit,
     Base,
     CaseReview,
+    Declaration,
     Document,
     Group,
     Guest,
@@ -42,6 +43,7 @@ _KIND_TABLE = (
     ("agenda-item", "agenda_item", "Agenda item"),
     ("attendance", "attendance", "Attendance"),
     ("guest", "guest", "Guest"),
+    ("declaration", "declaration", "Declaration of interest"),
     ("action", "action", "Action"),
     ("audit", "audit", "Audit"),
     ("case-review", "case_review", "Case review"),
@@ -83,12 +85,30 @@ _LABELS: dict[str, str] = {
     "position": "Position",
     "agencies": "Agencies",
     "value": "Value",
+    "counts_for_quorum": "Counts towards quorum",
+    "quorum_partners": "Partners the quorum requires",
+    "seat": "Seat",
+    "arrived_at": "Arrived at",
+    "left_at": "Left at",
+    "attendance_confirmed_on": "Attendance confirmed with the minutes on",
+    "attendance_confirmed_by": "Attendance confirmed by",
+    "changed_after_confirmation": "Attendance changed after confirmation",
+    "interest": "Interest declared",
     **dict(CHECKLIST),
 }
 #: Per table, where a column's meaning differs from the generic label.
 _TABLE_LABELS: dict[tuple[str, str], str] = {
     ("membership", "position"): "Seat",
     ("agenda_item", "position"): "Order",
+    ("membership", "agency_id"): "Agency represented",
+    ("attendance", "agency_id"): "Agency represented on the day",
+    ("attendance", "role"): "Role on the day",
+    ("attendance", "seat"): "Seat on the day",
+    ("attendance", "reason"): "Reason for apologies",
+    ("guest", "items"): "In attendance for items",
+    ("declaration", "person_id"): "Declared by",
+    ("declaration", "agenda_item_id"): "Item",
+    ("declaration", "action"): "What they did",
 }
 #: The field that names a record of each table, for records the log alone still describes.
 NAME_FIELDS = {
@@ -177,6 +197,11 @@ def typed_text(kind: Any, value: Any) -> str:
             return f"{dt.datetime.fromisoformat(value):%d/%m/%Y %H:%M}"
         except ValueError:
             pass
+    if isinstance(kind, Time) and isinstance(value, str):
+        try:
+            return f"{dt.time.fromisoformat(value):%H:%M}"
+        except ValueError:
+            pass
     if isinstance(kind, Date) and isinstance(value, str):
         try:
             return f"{dt.date.fromisoformat(value):%d/%m/%Y}"
@@ -204,35 +229,9 @@ def current_names(session: Session, table: str, ids: Iterable[int]) -> dict[str,
 
 
 def _names_query(session: Session, table: str, ids: list[int]) -> list[tuple[int, str]]:
-    if table == "person":
-        people = session.execute(
-            select(Person.id, Person.title, Person.name).where(Person.id.in_(ids))
-        )
-        return [(i, f"{title} {name}".strip()) for i, title, name in people]
-    if table == "membership":
-        rows = session.execute(
-            select(Membership.id, Person.name, Group.name)
-            .join(Person, Person.id == Membership.person_id)
-            .join(Group, Group.id == Membership.group_id)
-            .where(Membership.id.in_(ids))
-        )
-        return [(i, f"{person}, {group}") for i, person, group in rows]
-    if table == "meeting":
-        rows = session.execute(
-            select(Meeting.id, Group.name, Meeting.starts_at)
-            .join(Group, Group.id == Meeting.group_id)
-            .where(Meeting.id.in_(ids))
-        )
-        return [(i, f"{group}, {at:%d/%m/%Y %H:%M}") for i, group, at in rows]
-    if table == "attendance":
-        attendance = session.execute(
-            select(Attendance.id, Person.name, Group.name, Meeting.starts_at)
-            .join(Person, Person.id == Attendance.person_id)
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .join(Group, Group.id == Meeting.group_id)
-            .where(Attendance.id.in_(ids))
-        )
-        return [(i, f"{p} at {g}, {at:%d/%m/%Y}") for i, p, g, at in attendance]
+    special = _SPECIAL_NAMES.get(table)
+    if special is not None:
+        return special(session, ids)
     simple: dict[str, Any] = {
         "agency": (Agency.id, Agency.name),
         "board_group": (Group.id, Group.name),
@@ -247,6 +246,68 @@ def _names_query(session: Session, table: str, ids: list[int]) -> list[tuple[int
         return []
     key, name = simple[table]
     return [(i, str(n)) for i, n in session.execute(select(key, name).where(key.in_(ids)))]
+
+
+def _person_names(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    people = session.execute(select(Person.id, Person.title, Person.name).where(Person.id.in_(ids)))
+    return [(i, f"{title} {name}".strip()) for i, title, name in people]
+
+
+def _membership_names(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    rows = session.execute(
+        select(Membership.id, Person.name, Group.name)
+        .join(Person, Person.id == Membership.person_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(Membership.id.in_(ids))
+    )
+    return [(i, f"{person}, {group}") for i, person, group in rows]
+
+
+def _meeting_names(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    rows = session.execute(
+        select(Meeting.id, Group.name, Meeting.starts_at)
+        .join(Group, Group.id == Meeting.group_id)
+        .where(Meeting.id.in_(ids))
+    )
+    return [(i, f"{group}, {at:%d/%m/%Y %H:%M}") for i, group, at in rows]
+
+
+def _attendance_names(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    attendance = session.execute(
+        select(Attendance.id, Person.name, Group.name, Meeting.starts_at)
+        .join(Person, Person.id == Attendance.person_id)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(Group, Group.id == Meeting.group_id)
+        .where(Attendance.id.in_(ids))
+    )
+    return [(i, f"{p} at {g}, {at:%d/%m/%Y}") for i, p, g, at in attendance]
+
+
+def _declaration_names(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    """ "Mary Emson at Strategic Board, 12/06/2025, on “Neglect strategy”" (or "on the whole
+    meeting")."""
+    rows = session.execute(
+        select(Declaration.id, Person.name, Group.name, Meeting.starts_at, AgendaItem.title)
+        .join(Person, Person.id == Declaration.person_id)
+        .join(Meeting, Meeting.id == Declaration.meeting_id)
+        .join(Group, Group.id == Meeting.group_id)
+        .outerjoin(AgendaItem, AgendaItem.id == Declaration.agenda_item_id)
+        .where(Declaration.id.in_(ids))
+    )
+    return [
+        (i, f"{p} at {g}, {at:%d/%m/%Y}, on " + (f"“{title}”" if title else "the whole meeting"))
+        for i, p, g, at, title in rows
+    ]
+
+
+#: Tables whose records are named by a query of their own: a name from several tables.
+_SPECIAL_NAMES: dict[str, Callable[[Session, list[int]], list[tuple[int, str]]]] = {
+    "person": _person_names,
+    "membership": _membership_names,
+    "meeting": _meeting_names,
+    "attendance": _attendance_names,
+    "declaration": _declaration_names,
+}
 
 
 #: Shown instead of a case review's value (old or new) that today's rules would refuse: a value

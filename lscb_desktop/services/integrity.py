@@ -24,6 +24,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import Attendance, Base, Document, Meeting, Membership, Person
+from lscb_desktop.services.integrity_meetings import (
+    attendance_without_agency,
+    declarations_on_other_meetings,
+    guests_on_other_meetings,
+)
 from lscb_desktop.store import Database, DatabaseError
 from lscb_desktop.store.backups import check_file, last_replaced, list_backups
 from lscb_desktop.store.database import SCHEMA_HEAD
@@ -44,6 +49,12 @@ WORDS = {
     "agenda_item": ("agenda item", "agenda items"),
     "attendance": ("attendance record", "attendance records"),
     "guest": ("guest", "guests"),
+    "guest_item": ("item a guest attended for", "items guests attended for"),
+    "declaration": ("declaration of interest", "declarations of interest"),
+    "group_quorum_partner": (
+        "partner a group's quorum requires",
+        "partners groups' quorums require",
+    ),
     "action": ("action", "actions"),
     "audit": ("audit", "audits"),
     "audit_agency": ("agency taking part in an audit", "agencies taking part in audits"),
@@ -442,6 +453,12 @@ def check_database(database: Database) -> CheckReport:
     _guarded(report, "Papers", lambda: _papers(database, report))
     _guarded(report, "Attendance", lambda: _attendance_of_non_members(database, report))
     _guarded(report, "Links between records", lambda: _links(database, report))
+    for what, check in (
+        ("The agency of attendance on the day", attendance_without_agency),
+        ("Declarations of interest", declarations_on_other_meetings),
+        ("Guests' agenda items", guests_on_other_meetings),
+    ):
+        _guarded(report, what, lambda check=check: report.problems.extend(check(database)))
     _guarded(report, "Case review references", lambda: _case_references(database, report))
     _guarded(report, "Record identifiers", lambda: _uuids(database, report))
     if database.path is not None:

@@ -43,6 +43,7 @@ class MemberRow:
     role: str
     #: What the group's table calls the seat ("Designated Nurse").
     position: str
+    #: The agency this membership represents (a former member's: the one they represented then).
     agency: str
     job_title: str
     email: str
@@ -77,7 +78,8 @@ def group_members(
         select(Membership)
         .where(Membership.group_id == group_id)
         .options(
-            selectinload(Membership.person).selectinload(Person.agency),
+            selectinload(Membership.person),
+            selectinload(Membership.agency),
             selectinload(Membership.substitute),
         )
     )
@@ -98,7 +100,7 @@ def group_members(
                 sort_name=m.person.name,
                 role=m.role.label,
                 position=m.position,
-                agency=m.person.agency.name if m.person.agency else "",
+                agency=m.agency.name if m.agency else "",
                 job_title=m.person.job_title,
                 email=m.person.email or "",
                 phone=m.person.phone,
@@ -239,8 +241,14 @@ def member_form(database: Database, membership_id: int) -> MemberForm:
 
 def update_member(
     database: Database, membership_id: int, person: PersonInput, membership: MembershipInput
-) -> None:
-    """Saves the member form; raises InvalidInput naming every wrong field, saving nothing."""
+) -> int:
+    """Saves the member form; raises InvalidInput naming every wrong field, saving nothing.
+
+    Returns the membership that holds the seat now: when the person moved to another agency
+    (``person.moved_on``) and this membership ran past the move, it is ended the day before and
+    continued for the new agency (see ``services.moving``), and the continuation is returned.
+    The form's role, seat, substitute and notes go to both, as they were when the form opened.
+    """
     with database.session() as session:
         row = session.get_one(Membership, membership_id)
         problems = Collector()
@@ -256,8 +264,21 @@ def update_member(
         ):
             problems.add("start_date", f"The membership ended on {row.end_date:%d/%m/%Y}.")
         problems.raise_if_any()
-        apply_person(session, cleaned, row.person)
+        # The membership first, so that a move continues it as the form left it.
         _apply_membership(row, membership)
+        end_before = row.end_date
+        apply_person(session, cleaned, row.person)
+        session.flush()
+        if row.end_date == end_before:
+            return row.id
+        continued = session.scalar(
+            select(Membership.id)
+            .where(Membership.person_id == row.person_id, Membership.group_id == row.group_id)
+            .where(Membership.start_date > row.start_date)
+            .order_by(Membership.start_date)
+            .limit(1)
+        )
+        return continued or row.id
 
 
 def end_membership(database: Database, membership_id: int, end_date: dt.date) -> None:

@@ -6,9 +6,11 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
-from lscb_desktop.models import Frequency
-from lscb_desktop.services.agencies import AgencyInput, agency_rows, save_agency
+from lscb_desktop.models import Agency, Frequency, Membership
+from lscb_desktop.services.agencies import AgencyInput, agency_input, agency_rows, save_agency
+from lscb_desktop.services.attendance import meeting_sheet
 from lscb_desktop.services.groups import (
     GroupInput,
     archive_group,
@@ -16,7 +18,9 @@ from lscb_desktop.services.groups import (
     group_rows,
     save_group,
 )
+from lscb_desktop.services.meetings import meeting_rows
 from lscb_desktop.services.members import board_group_id, end_membership, group_members
+from lscb_desktop.services.people import person_input, save_person
 from lscb_desktop.services.settings import load_logo, save_logo
 from lscb_desktop.services.validation import InvalidInput
 from tests.conftest import SAMPLE_TODAY
@@ -133,3 +137,105 @@ def test_the_logo_is_kept_in_the_database_and_only_images_are_taken(sample_db):
     assert load_logo(sample_db) == PNG
     save_logo(sample_db, None)
     assert load_logo(sample_db) is None
+
+
+# -- who counts for quorum -----------------------------------------------------------------------
+
+
+def test_an_agency_that_does_not_count_towards_quorum_is_saved_and_listed(sample_db):
+    rows = agency_rows(sample_db)
+    # The sample's business unit supports meetings and does not make them quorate.
+    assert [r.name for r in rows if not r.counts_for_quorum] == [
+        "Luton Safeguarding Children Board Business Unit"
+    ]
+    new = save_agency(sample_db, AgencyInput(name="Safeguarding Advisers", counts_for_quorum=False))
+    assert agency_input(sample_db, new).counts_for_quorum is False
+    assert not next(r for r in agency_rows(sample_db) if r.id == new).counts_for_quorum
+    save_agency(sample_db, AgencyInput(name="Safeguarding Advisers"), new)
+    assert agency_input(sample_db, new).counts_for_quorum is True
+
+
+def test_a_quorum_may_require_named_partners_besides_a_number(sample_db):
+    agencies = {r.name: r.id for r in agency_rows(sample_db)}
+    police, ccg = agencies["Bedfordshire Police"], agencies["Luton Clinical Commissioning Group"]
+    sag = next(r.id for r in group_rows(sample_db, on=SAMPLE_TODAY) if r.short_name == "SAG")
+    terms = group_input(sample_db, sag)
+    assert terms.quorum_partner_ids == ()
+    save_group(sample_db, dataclasses.replace(terms, quorum_partner_ids=(police, ccg)), sag)
+    assert group_input(sample_db, sag).quorum_partner_ids == tuple(sorted((police, ccg)))
+    row = next(r for r in group_rows(sample_db) if r.id == sag)
+    assert row.quorum == "3 agencies, with Beds Police and Luton CCG"
+    assert row.quorum_text == (
+        "at least 3 agencies represented, including Bedfordshire Police and "
+        "Luton Clinical Commissioning Group"
+    )
+    # Every meeting of the group is judged by the rule (the register and the Attendance tab).
+    meeting = next(m for m in meeting_rows(sample_db, today=SAMPLE_TODAY) if m.group_id == sag)
+    assert meeting_sheet(sample_db, meeting.id).rule == row.rule
+
+    save_group(
+        sample_db,
+        dataclasses.replace(
+            group_input(sample_db, sag), quorum_agencies=None, quorum_partner_ids=(police,)
+        ),
+        sag,
+    )
+    assert next(r for r in group_rows(sample_db) if r.id == sag).quorum == "With Beds Police"
+    save_group(
+        sample_db,
+        dataclasses.replace(group_input(sample_db, sag), quorum_agencies=1, quorum_partner_ids=()),
+        sag,
+    )
+    assert next(r for r in group_rows(sample_db) if r.id == sag).quorum == "1 agency"
+
+
+def test_a_required_partner_no_longer_on_file_is_refused_naming_the_field(sample_db):
+    sag = next(r.id for r in group_rows(sample_db, on=SAMPLE_TODAY) if r.short_name == "SAG")
+    terms = group_input(sample_db, sag)
+    gone = save_agency(sample_db, AgencyInput(name="Merged Trust"))
+    with sample_db.session() as session:
+        session.delete(session.get_one(Agency, gone))
+    with pytest.raises(InvalidInput) as caught:
+        save_group(
+            sample_db,
+            dataclasses.replace(terms, purpose="Changed", quorum_partner_ids=(gone,)),
+            sag,
+        )
+    assert list(caught.value.problems) == ["quorum_partners"]
+    assert "no longer on file" in caught.value.problems["quorum_partners"]
+    assert group_input(sample_db, sag) == terms  # nothing changed
+
+
+def test_board_representatives_are_those_whose_seat_represents_the_agency(sample_db):
+    """A member who moves agency represents the new one from the move, and the old one before
+    it; a seat held for another agency on purpose stays with that agency."""
+    police = next(r for r in agency_rows(sample_db) if r.name == "Bedfordshire Police")
+    board = board_group_id(sample_db)
+    nick = next(r for r in group_members(sample_db, board) if r.name == "Nick Bellingham")
+    probation = next(r for r in agency_rows(sample_db) if r.name.startswith("National Probation"))
+    moved_on = SAMPLE_TODAY - dt.timedelta(days=7)
+    person = person_input(sample_db, nick.person_id)
+    save_person(
+        sample_db,
+        dataclasses.replace(person, agency_id=probation.id, moved_on=moved_on),
+        nick.person_id,
+    )
+    now = {r.id: r for r in agency_rows(sample_db, on=SAMPLE_TODAY)}
+    before = {r.id: r for r in agency_rows(sample_db, on=moved_on - dt.timedelta(days=1))}
+    assert "Nick Bellingham" in now[probation.id].representatives
+    assert "Nick Bellingham" not in now[police.id].representatives
+    assert "Nick Bellingham" in before[police.id].representatives
+    assert "Nick Bellingham" not in before[probation.id].representatives
+    # The person's own agency is not what counts: their seat's is.
+    with sample_db.session() as session:
+        seat = session.scalars(
+            select(Membership).where(
+                Membership.person_id == nick.person_id,
+                Membership.group_id == board,
+                Membership.end_date.is_(None),
+            )
+        ).one()
+        seat.agency_id = police.id
+    now = {r.id: r for r in agency_rows(sample_db, on=SAMPLE_TODAY)}
+    assert "Nick Bellingham" in now[police.id].representatives
+    assert "Nick Bellingham" not in now[probation.id].representatives

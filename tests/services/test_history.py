@@ -12,23 +12,46 @@ from sqlalchemy import event, select, text, update
 from lscb_desktop.models import (
     Action,
     Agency,
+    AttendanceStatus,
     CaseReview,
     ChangeLogEntry,
+    DeclarationAction,
     Guest,
     Meeting,
+    MeetingStatus,
     Membership,
     Person,
     Setting,
 )
+from lscb_desktop.services.agencies import AgencyInput, save_agency
+from lscb_desktop.services.agenda import ItemInput, save_item
+from lscb_desktop.services.attendance_recording import (
+    confirm_attendance,
+    record_attendance,
+    record_details,
+)
+from lscb_desktop.services.declarations import (
+    DeclarationInput,
+    add_declaration,
+    declaration_input,
+    remove_declaration,
+    update_declaration,
+)
+from lscb_desktop.services.groups import GroupInput, group_input, save_group
+from lscb_desktop.services.guests import add_guest, update_guest
 from lscb_desktop.services.history import (
+    KINDS,
     WITHHELD,
     HistoryError,
     RecordRef,
+    attendance_id,
     parse_date,
     parse_record,
     read_history,
 )
-from lscb_desktop.services.people import person_input, save_person
+from lscb_desktop.services.meetings import MeetingInput, save_meeting
+from lscb_desktop.services.members import MembershipInput, add_member, member_form
+from lscb_desktop.services.people import PersonInput, person_input, save_person
 from lscb_desktop.store import Database
 
 
@@ -319,3 +342,171 @@ def test_newest_first_by_number_and_counted_only_when_some_are_left_out(sample_d
         assert all("ORDER BY change_log.id DESC" in s for s, _ in statements if "ORDER BY" in s)
     finally:
         event.remove(sample_db.engine, "before_cursor_execute", seen)
+
+
+# -- the records of attendance on the day ---------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Held:
+    meeting: int
+    item: int
+    group: int
+    ann: int
+    police: int
+    council: int
+
+
+def held_meeting(database: Database) -> Held:
+    """A held meeting of a new group with one item, and Ann (Police) its one member."""
+    police = save_agency(database, AgencyInput(name="History Police"))
+    council = save_agency(database, AgencyInput(name="History Council"))
+    group = save_group(database, GroupInput(name="History Group", quorum_agencies=1))
+    membership = add_member(
+        database,
+        group,
+        MembershipInput(start_date=dt.date(2026, 1, 5), position="Police seat"),
+        person=PersonInput(name="Ann Example", agency_id=police),
+    )
+    ann = member_form(database, membership).person_id
+    meeting = save_meeting(
+        database,
+        MeetingInput(
+            group_id=group,
+            starts_at=dt.datetime(2026, 6, 10, 10, 0),
+            ends_at=dt.datetime(2026, 6, 10, 12, 0),
+            status=MeetingStatus.HELD,
+        ),
+    )
+    item = save_item(database, meeting, ItemInput("Commissioning of early help"))
+    return Held(meeting, item, group, ann, police, council)
+
+
+def changes_of(database: Database, table: str, ident: int) -> dict[str, tuple[str, str]]:
+    """The newest entry's changes of a record: label -> (old, new) as shown."""
+    entry = read_history(database, [RecordRef(table, str(ident))]).entries[0]
+    return {c.label: (c.old, c.new) for c in entry.changes}
+
+
+def test_declarations_of_interest_are_a_kind_of_record_named_in_words(sample_db):
+    held = held_meeting(sample_db)
+    assert parse_record("declaration:5") == RecordRef("declaration", "5")
+    assert "declaration" in KINDS
+    declared = add_declaration(
+        sample_db,
+        held.meeting,
+        DeclarationInput(held.ann, "Her husband bids for the contract", agenda_item_id=held.item),
+    )
+    data, version = declaration_input(sample_db, declared)
+    update_declaration(
+        sample_db,
+        declared,
+        dataclasses.replace(data, action=DeclarationAction.LEFT_ROOM),
+        version=version,
+    )
+    # (a long name is cut short, as every record's name is)
+    name = "Ann Example at History Group, 10/06/2026, on “Commissioning…"
+    history = read_history(sample_db, [parse_record(f"declaration:{declared}")])
+    changed, created = history.entries
+    assert changed.record == f"Declaration of interest {declared} ({name})"
+    assert changed.kind == "declaration"
+    assert [(c.label, c.old, c.new) for c in changed.changes] == [
+        ("What they did", "Stayed and took part", "Left the room")
+    ]
+    shown = {c.label: c.new for c in created.changes}
+    assert shown["Declared by"] == "Ann Example"
+    assert shown["Item"] == "Commissioning of early help"
+    assert shown["Interest declared"] == "Her husband bids for the contract"
+    assert shown["Meeting"] == "History Group, 10/06/2026 10:00"
+
+    _, version = declaration_input(sample_db, declared)
+    remove_declaration(sample_db, declared, version=version)
+    deleted = read_history(sample_db, [parse_record(f"declaration:{declared}")]).entries[0]
+    assert deleted.what == "deleted"
+    assert deleted.record == f"Declaration of interest {declared} (Ann Example, deleted)"
+
+
+def test_attendance_on_the_day_and_its_confirmation_are_shown_in_words(sample_db):
+    held = held_meeting(sample_db)
+    record_attendance(sample_db, held.meeting, held.ann, AttendanceStatus.PRESENT)
+    record_details(
+        sample_db,
+        held.meeting,
+        held.ann,
+        arrived_at=dt.time(10, 20),
+        left_at=dt.time(11, 5),
+    )
+    attendance = attendance_id(sample_db, held.meeting, held.ann)
+    assert attendance is not None
+    created = read_history(sample_db, [RecordRef("attendance", str(attendance))]).entries[-1]
+    shown = {c.label: c.new for c in created.changes}
+    assert shown["Agency represented on the day"] == "History Police"
+    assert shown["Seat on the day"] == "Police seat"
+    assert shown["Role on the day"] == "Member"
+    assert changes_of(sample_db, "attendance", attendance) == {
+        "Arrived at": ("(blank)", "10:20"),
+        "Left at": ("(blank)", "11:05"),
+    }
+
+    confirm_attendance(sample_db, held.meeting, dt.date(2026, 7, 15))
+    confirmed = changes_of(sample_db, "meeting", held.meeting)
+    assert confirmed["Attendance confirmed with the minutes on"] == ("(blank)", "15/07/2026")
+    assert confirmed["Attendance confirmed by"][0] == "(blank)"
+    record_attendance(
+        sample_db, held.meeting, held.ann, AttendanceStatus.APOLOGIES, after_confirmation=True
+    )
+    record_details(sample_db, held.meeting, held.ann, reason="Illness", after_confirmation=True)
+    assert changes_of(sample_db, "attendance", attendance)["Reason for apologies"] == (
+        "(blank)",
+        "Illness",
+    )
+    entries = read_history(sample_db, [RecordRef("meeting", str(held.meeting))]).entries
+    after = [c for e in entries for c in e.changes if c.field == "changed_after_confirmation"]
+    assert after
+    assert {c.label for c in after} == {"Attendance changed after confirmation"}
+
+
+def test_agencies_memberships_guests_and_quorums_new_fields_have_labels(sample_db):
+    held = held_meeting(sample_db)
+    save_agency(sample_db, AgencyInput(name="History Police", counts_for_quorum=False), held.police)
+    assert changes_of(sample_db, "agency", held.police) == {"Counts towards quorum": ("Yes", "No")}
+    terms = group_input(sample_db, held.group)
+    save_group(
+        sample_db,
+        dataclasses.replace(terms, quorum_partner_ids=(held.council, held.police)),
+        held.group,
+    )
+    [(label, (old, new))] = changes_of(sample_db, "board_group", held.group).items()
+    assert (label, old) == ("Partners the quorum requires", "(blank)")
+    assert set(new.split("; ")) == {"History Council", "History Police"}
+    # Ann moves to the Council: her membership is ended, and continued for the Council.
+    ann = person_input(sample_db, held.ann)
+    save_person(
+        sample_db,
+        dataclasses.replace(ann, agency_id=held.council, moved_on=dt.date(2026, 9, 1)),
+        held.ann,
+    )
+    with sample_db.session() as session:
+        continued = session.scalars(
+            select(Membership.id).where(
+                Membership.person_id == held.ann, Membership.start_date == dt.date(2026, 9, 1)
+            )
+        ).one()
+    created = read_history(sample_db, [RecordRef("membership", str(continued))]).entries[-1]
+    assert {c.label: c.new for c in created.changes}["Agency represented"] == "History Council"
+    guest = add_guest(sample_db, held.meeting, "Dr Ruth Fielding", job_title="Head of Service")
+    with sample_db.session() as session:
+        version = session.get_one(Guest, guest).version
+    update_guest(
+        sample_db,
+        guest,
+        "Dr Ruth Fielding",
+        job_title="Head of Service",
+        item_ids=(held.item,),
+        version=version,
+    )
+    created = read_history(sample_db, [RecordRef("guest", str(guest))]).entries[-1]
+    assert {c.label: c.new for c in created.changes}["Job title"] == "Head of Service"
+    assert changes_of(sample_db, "guest", guest) == {
+        "In attendance for items": ("(blank)", "Commissioning of early help")
+    }

@@ -7,9 +7,20 @@ import datetime as dt
 import shutil
 import sqlite3
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 
-from lscb_desktop.models import Action
+from lscb_desktop.models import (
+    Action,
+    Agency,
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Guest,
+    Meeting,
+    Membership,
+    Person,
+    guest_item,
+)
 from lscb_desktop.services.integrity import CheckReport, _guarded, check_database, upgrade_losses
 from lscb_desktop.store import open_database
 from lscb_desktop.store.backups import take_backup
@@ -18,7 +29,8 @@ from lscb_desktop.store.backups import take_backup
 def test_the_sample_is_sound(sample_db):
     report = check_database(sample_db)
     assert report.ok, report.problems
-    assert report.checked["people"] == 65
+    with sample_db.session() as session:
+        assert report.checked["people"] == session.scalar(select(func.count()).select_from(Person))
 
 
 def _upgrade_copy(path):
@@ -160,3 +172,66 @@ def test_a_check_that_fails_on_odd_records_says_so_in_plain_words(caplog):
         "cannot read"
     ]
     assert "agenda_item_id" in caplog.text  # the details go to the log
+
+
+def test_attendance_declarations_and_guests_that_break_the_rules_of_the_day(sample_db):
+    """An attendance row without the agency its membership had (the figures would leave it out
+    of the agency's rate); a declaration, and a guest, pointing at another meeting's item."""
+    with sample_db.session() as session:
+        record = session.scalars(
+            select(Attendance)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .join(
+                Membership,
+                (Membership.person_id == Attendance.person_id)
+                & (Membership.group_id == Meeting.group_id)
+                & (Membership.agency_id == Attendance.agency_id),
+            )
+            .where(Membership.end_date.is_(None))
+            .order_by(Attendance.id)
+            .limit(1)
+        ).one()
+        person = session.get_one(Person, record.person_id).name
+        meeting = session.get_one(Meeting, record.meeting_id)
+        agency = session.get_one(Agency, record.agency_id).name
+        day = meeting.starts_at.date()
+        items = session.execute(
+            select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title).order_by(
+                AgendaItem.meeting_id, AgendaItem.id
+            )
+        ).all()
+        first, other = items[0], next(i for i in items if i.meeting_id != items[0].meeting_id)
+        someone = session.scalars(select(Person).order_by(Person.name)).first()
+        assert someone is not None
+        declaration = Declaration(
+            meeting_id=first.meeting_id,
+            person_id=someone.id,
+            agenda_item_id=first.id,
+            interest="A relative works for the provider",
+        )
+        guest = Guest(meeting_id=first.meeting_id, name="Dr Ruth Fielding")
+        session.add_all([declaration, guest])
+        session.flush()
+        ids = (record.id, declaration.id, guest.id)
+    assert check_database(sample_db).ok
+    with sample_db.session() as session:  # behind the program's back, as a faulty import might
+        session.execute(update(Attendance).where(Attendance.id == ids[0]).values(agency_id=None))
+        session.execute(
+            update(Declaration).where(Declaration.id == ids[1]).values(agenda_item_id=other.id)
+        )
+        session.execute(insert(guest_item).values(guest_id=ids[2], agenda_item_id=other.id))
+    report = check_database(sample_db)
+    problems = "\n".join(report.problems)
+    assert (
+        f"attendance for {person} at meeting {meeting.id} ({day:%d/%m/%Y}) has no agency, but "
+        f"their membership then represented {agency}"
+    ) in problems
+    assert (
+        f"declaration of interest {ids[1]} ({someone.name}) is for meeting {first.meeting_id} "
+        f"but points at an agenda item of meeting {other.meeting_id}"
+    ) in problems
+    assert (
+        f"guest {ids[2]} (Dr Ruth Fielding) of meeting {first.meeting_id} is in attendance for "
+        f"an agenda item of meeting {other.meeting_id}"
+    ) in problems
+    assert "Traceback" not in report.summary()

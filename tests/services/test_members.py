@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
 
 from lscb_desktop.models import ChangeLogEntry, Membership, Person, Role
+from lscb_desktop.services.agency_moves import agency_move
 from lscb_desktop.services.groups import group_rows
 from lscb_desktop.services.members import (
     HasHistory,
@@ -22,7 +24,13 @@ from lscb_desktop.services.members import (
     set_checklist,
     update_member,
 )
-from lscb_desktop.services.people import PersonInput, agency_choices, person_choices
+from lscb_desktop.services.people import (
+    PersonInput,
+    agency_choices,
+    person_choices,
+    person_input,
+    save_person,
+)
 from lscb_desktop.services.validation import InvalidInput, check_uk_phone
 from tests.conftest import SAMPLE_TODAY
 
@@ -240,3 +248,91 @@ def test_uk_phone_numbers_are_written_the_usual_way(typed, stored):
 def test_a_number_that_is_not_a_uk_phone_number_is_refused(typed):
     with pytest.raises(ValueError, match="phone number"):
         check_uk_phone(typed)
+
+
+# -- a member who moves to another agency --------------------------------------------------------
+
+
+def test_former_members_show_the_agency_they_represented_then(sample_db):
+    board = board_group_id(sample_db)
+    row = next(
+        r for r in group_members(sample_db, board, on=SAMPLE_TODAY) if r.name == "Carol Pennington"
+    )
+    form = member_form(sample_db, row.membership_id)
+    old_agency = row.agency
+    probation = agency_id(sample_db, "National Probation Service and BeNCH CRC")
+    moved_on = SAMPLE_TODAY - dt.timedelta(days=30)
+    held = update_member(
+        sample_db,
+        row.membership_id,
+        dataclasses.replace(form.person, agency_id=probation, moved_on=moved_on),
+        dataclasses.replace(form.membership, position="Head of Probation"),
+    )
+    assert held != row.membership_id  # the seat is continued in a new membership
+    now = [
+        r for r in group_members(sample_db, board, on=SAMPLE_TODAY) if r.name == "Carol Pennington"
+    ]
+    assert [(r.membership_id, r.agency, r.position, r.end_date) for r in now] == [
+        (held, "National Probation Service and BeNCH CRC", "Head of Probation", None)
+    ]
+    ever = group_members(sample_db, board, include_former=True, on=SAMPLE_TODAY)
+    former = next(r for r in ever if r.membership_id == row.membership_id)
+    assert (former.agency, former.end_date) == (old_agency, moved_on - dt.timedelta(days=1))
+    # What the form and its checklist showed goes on with the seat.
+    assert member_form(sample_db, held).checklist == form.checklist
+
+
+def test_a_move_is_described_before_and_after_in_words(sample_db):
+    board = board_group_id(sample_db)
+    maag = group_id(sample_db, "MAAG")
+    carol = person_id(sample_db, "Carol Pennington")
+    add_member(sample_db, maag, MembershipInput(start_date=SAMPLE_TODAY), person_id=carol)
+    old = next(r.agency for r in group_members(sample_db, board) if r.person_id == carol)
+    probation = agency_id(sample_db, "National Probation Service and BeNCH CRC")
+    assert agency_move(sample_db, carol, person_input(sample_db, carol).agency_id) is None
+    move = agency_move(sample_db, carol, probation)
+    assert move is not None
+    assert move.question == (
+        "From which date does Carol Pennington represent National Probation Service and BeNCH CRC?"
+    )
+    assert move.explanation() == (
+        "Carol Pennington's memberships (Serious Case Review Group, Strategic Board and "
+        f"Multi-Agency Audit Group) represent {old}. Meetings before the date stay with {old}, "
+        "and every figure for them as it was; from the date, the memberships continue for "
+        "National Probation Service and BeNCH CRC."
+    )
+    # The MAAG membership starts today: from tomorrow it is continued too; from today, it
+    # simply represents the new agency.
+    assert move.outcome(SAMPLE_TODAY) == (
+        "Carol Pennington represents National Probation Service and BeNCH CRC from 23/11/2026: "
+        "their memberships of Serious Case Review Group and Strategic Board were ended on "
+        f"22/11/2026 for {old} and continued from 23/11/2026 for National Probation Service and "
+        "BeNCH CRC; their membership of Multi-Agency Audit Group, which starts on or after "
+        "23/11/2026, now represents National Probation Service and BeNCH CRC. Meetings before "
+        f"23/11/2026 stay with {old}."
+    )
+    typed = agency_move(sample_db, carol, None, "  Luton  Sixth Form College ")
+    assert typed is not None and typed.new_agency == "Luton Sixth Form College"
+    # Someone with no memberships is simply saved: there is nothing to ask.
+    nobody = save_person(sample_db, PersonInput(name="Not A Member", agency_id=probation))
+    assert agency_move(sample_db, nobody, agency_id(sample_db, "Bedfordshire Police")) is None
+
+
+def test_a_person_on_file_who_joins_a_group_with_a_new_agency_moves_their_other_seats(sample_db):
+    board = board_group_id(sample_db)
+    maag = group_id(sample_db, "MAAG")
+    carol = person_id(sample_db, "Carol Pennington")
+    board_row = next(r for r in group_members(sample_db, board) if r.person_id == carol)
+    probation = agency_id(sample_db, "National Probation Service and BeNCH CRC")
+    person = dataclasses.replace(
+        person_input(sample_db, carol), agency_id=probation, moved_on=SAMPLE_TODAY
+    )
+    added = add_member(
+        sample_db, maag, MembershipInput(start_date=SAMPLE_TODAY), person_id=carol, person=person
+    )
+    assert next(r for r in group_members(sample_db, maag) if r.membership_id == added).agency == (
+        "National Probation Service and BeNCH CRC"
+    )
+    board_now = next(r for r in group_members(sample_db, board) if r.person_id == carol)
+    assert board_now.agency == "National Probation Service and BeNCH CRC"
+    assert board_now.membership_id != board_row.membership_id

@@ -8,8 +8,16 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from lscb_desktop.models import Document, Frequency, Meeting, MeetingStatus, Purpose
+from lscb_desktop.models import (
+    DeclarationAction,
+    Document,
+    Frequency,
+    Meeting,
+    MeetingStatus,
+    Purpose,
+)
 from lscb_desktop.services.agenda import (
+    HasDeclarations,
     ItemInput,
     add_standard_items,
     agenda_rows,
@@ -19,14 +27,22 @@ from lscb_desktop.services.agenda import (
     parse_standard,
     previous_meetings,
     read_paper,
+    removal_refused,
     remove_item,
     remove_paper,
     save_item,
     save_standard_items,
     standard_items,
 )
+from lscb_desktop.services.declarations import (
+    DeclarationInput,
+    add_declaration,
+    register_of_interests,
+    remove_declaration,
+)
 from lscb_desktop.services.groups import GroupInput, save_group
 from lscb_desktop.services.meetings import MeetingInput, meeting_rows, save_meeting
+from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.periods import parse_period
 from lscb_desktop.services.schedule import create_meetings, propose_meetings
 from lscb_desktop.services.validation import InvalidInput
@@ -242,3 +258,48 @@ def test_an_agenda_is_copied_from_a_previous_meeting_of_the_group(sample_db):
         copy_agenda(sample_db, other.id, empty)
     with sample_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Meeting).where(Meeting.id == empty))
+
+
+def test_an_item_with_a_declaration_of_interest_is_not_removed_until_the_declaration_is(sample_db):
+    meeting = new_meeting(sample_db)
+    item = save_item(sample_db, meeting, ItemInput("Commissioning of early help"))
+    other = save_item(sample_db, meeting, ItemInput("Any other business"))
+    people = {c.text.split(" (")[0]: c.id for c in person_choices(sample_db)}
+    declared = add_declaration(
+        sample_db,
+        meeting,
+        DeclarationInput(
+            people["Mary Emson"],
+            "Her employer bids for the contract",
+            DeclarationAction.LEFT_ROOM,
+            agenda_item_id=item,
+        ),
+    )
+    add_declaration(sample_db, meeting, DeclarationInput(people["Liz Mead"], "A governor"))
+    rows = {r.id: r for r in agenda_rows(sample_db, meeting)}
+    message = "Mary Emson declared an interest in this item: remove the declaration first."
+    assert removal_refused(sample_db, item) == message
+    with pytest.raises(HasDeclarations) as caught:
+        remove_item(sample_db, item, version=rows[item].version)
+    assert str(caught.value) == message
+    assert item in [r.id for r in agenda_rows(sample_db, meeting)]
+    # Another item, and the whole meeting's declaration, do not stand in the way.
+    assert removal_refused(sample_db, other) == ""
+    remove_item(sample_db, other, version=rows[other].version)
+    add_declaration(
+        sample_db,
+        meeting,
+        DeclarationInput(people["Liz Mead"], "Related to a provider", agenda_item_id=item),
+    )
+    assert removal_refused(sample_db, item) == (
+        "Liz Mead and Mary Emson declared an interest in this item: remove the declarations first."
+    )
+    for row in register_of_interests(sample_db, meeting_id=meeting):
+        if row.item_id == item:
+            remove_declaration(sample_db, row.id, version=row.version)
+    remove_item(sample_db, item, version=None)
+    assert [r.title for r in agenda_rows(sample_db, meeting)] == []
+    assert [r.interest for r in register_of_interests(sample_db, meeting_id=meeting)] == [
+        "A governor"
+    ]
+    assert declared not in [r.id for r in register_of_interests(sample_db, meeting_id=meeting)]
