@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lscb_desktop.models import CHECKLIST, Attendance, Meeting, Membership, Person
@@ -65,7 +65,7 @@ def _follow_recorded(
         select(Attendance)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .where(Attendance.person_id == person_id, Meeting.group_id == group_id)
-        .where(func.date(Meeting.starts_at) >= on.isoformat())
+        .where(Meeting.starts_at >= dt.datetime.combine(on, dt.time()))
     )
     for record in session.scalars(query):
         if record.agency_id == old_agency_id:

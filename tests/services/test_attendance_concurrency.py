@@ -38,7 +38,10 @@ def databases(sample_target: str) -> Iterator[list[Database]]:
 def _held_meeting(database: Database) -> int:
     with database.session() as session:
         meetings = session.scalars(
-            select(Meeting.id).where(Meeting.status == MeetingStatus.HELD).order_by(Meeting.id)
+            select(Meeting.id)
+            .where(Meeting.status == MeetingStatus.HELD)
+            .where(Meeting.attendance_confirmed_on.is_(None))  # not locked by the minutes
+            .order_by(Meeting.id)
         ).all()
     return next(m for m in meetings if len(meeting_sheet(database, m).attendees) >= 6)
 
