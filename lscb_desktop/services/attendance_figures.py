@@ -290,6 +290,16 @@ def attendance_figures(
         )
 
 
+def incomplete_meetings(
+    database: Database, since: dt.date, until: dt.date
+) -> list[IncompleteMeeting]:
+    """The meetings held from ``since`` to ``until`` whose attendance is not recorded for
+    everyone on their list, newest first (the Home tab's "attendance still to record")."""
+    with database.session() as session:
+        held, _, _ = _held(session, Period(since, until), None, False)
+        return sorted(_incomplete(held), key=lambda m: m.starts_at, reverse=True)
+
+
 def _groups_held(session: Session, period: Period) -> set[int]:
     start, end = _window(period)
     return set(

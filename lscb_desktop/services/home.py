@@ -4,11 +4,12 @@ the record it is about."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lscb_desktop import clock
 from lscb_desktop.models import MeetingStatus
 from lscb_desktop.services.actions import ActionRow, overdue_actions
+from lscb_desktop.services.attendance_figures import incomplete_meetings
 from lscb_desktop.services.audits import programme
 from lscb_desktop.services.meetings import meeting_rows
 from lscb_desktop.services.periods import period_containing
@@ -17,6 +18,8 @@ from lscb_desktop.services.settings import load_settings
 from lscb_desktop.store import Database
 
 UPCOMING_MEETINGS = 6
+#: How far back the Home tab looks for meetings whose attendance is still to record.
+ATTENDANCE_LOOKBACK_DAYS = 183
 REVIEW_HORIZON_WORKING_DAYS = 10
 #: The most recently due overdue actions listed; the rest are counted.
 OVERDUE_ACTIONS_SHOWN = 50
@@ -25,7 +28,8 @@ OVERDUE_ACTIONS_SHOWN = 50
 @dataclass(frozen=True)
 class HomeLine:
     text: str
-    #: What the line opens: "meeting", "action", "case_review" or "audit", and the record's id.
+    #: What the line opens: "meeting", "action", "case_review", "audit" or "attendance" (a
+    #: meeting's attendance), and the record's id.
     kind: str
     record_id: int
     urgent: bool = False
@@ -39,6 +43,8 @@ class Home:
     overdue_actions: list[HomeLine]
     review_steps: list[HomeLine]
     audits: list[HomeLine]
+    #: Meetings held in the last months whose attendance is not recorded for everyone.
+    attendance_to_record: list[HomeLine] = field(default_factory=list)
 
 
 def _action_target(action: ActionRow) -> tuple[str, int]:
@@ -129,4 +135,15 @@ def home(database: Database, today: dt.date | None = None) -> Home:
         for a in programme(database, period.start.year).audits
         if a.quarter == quarter
     ]
-    return Home(today, next_meetings, overdue_papers, overdue, review_steps, audits)
+    to_record = [
+        HomeLine(
+            f"{m.text}: the figures count the rest as not attended",
+            "attendance",
+            m.meeting_id,
+            True,
+        )
+        for m in incomplete_meetings(
+            database, today - dt.timedelta(days=ATTENDANCE_LOOKBACK_DAYS), today
+        )
+    ]
+    return Home(today, next_meetings, overdue_papers, overdue, review_steps, audits, to_record)

@@ -59,7 +59,7 @@ class LinesModel(QAbstractListModel):
 
 
 class HomeTab(QWidget):
-    #: (kind, record id): "meeting", "action", "case_review" or "audit".
+    #: (kind, record id): "meeting", "action", "case_review", "audit" or "attendance".
     open_record = Signal(str, int)
     status = Signal(str)
 
@@ -80,6 +80,7 @@ class HomeTab(QWidget):
             ("review_steps", "Case review steps due in the next 10 working days, or overdue", 1, 0),
             ("overdue_actions", "Actions overdue", 1, 1),
             ("audits", "Audits this quarter", 2, 0),
+            ("attendance_to_record", "Attendance still to record", 2, 1),
         )
         for key, title, row, column in sections:
             box = QGroupBox(title, self)
