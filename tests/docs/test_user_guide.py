@@ -28,7 +28,7 @@ def test_the_guide_names_the_keys_for_recording_attendance() -> None:
 
 def test_the_guide_says_what_was_true_on_the_day_and_who_counts_for_quorum() -> None:
     text = " ".join(guide_text().split())
-    assert "the agency is the one **recorded with the attendance**: what was true on the day" in text
+    assert "the one **recorded with the attendance**: what was true on the day" in text
     assert "no figure before the move changes" in text
     assert "the Board's own business unit supports meetings and does not make them quorate" in text
     assert "**advisers**, the **business manager** and **administrators** never do" in text
