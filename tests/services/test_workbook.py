@@ -59,6 +59,7 @@ def test_export_import_export_gives_the_same_records(sample_db, empty_db, tmp_pa
         "Agenda items",
         "Attendance",
         "Guests",
+        "Declarations",
         "Audits",
         "Case reviews",
         "Actions",
@@ -73,7 +74,7 @@ def test_the_workbook_holds_dates_as_dates_and_readable_values(sample_db, tmp_pa
     book = load_workbook(path)
     memberships = book["Memberships"]
     header = [c.value for c in memberships[1]]
-    assert header[:6] == ["Group", "Name", "Email", "Agency", "Role", "Position"]
+    assert header[:7] == ["Group", "Name", "Email", "Agency", "Represents", "Role", "Position"]
     start = memberships.cell(row=2, column=header.index("Start date") + 1)
     assert isinstance(start.value, dt.datetime)
     assert start.number_format == "DD/MM/YYYY"

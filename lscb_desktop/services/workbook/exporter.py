@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lscb_desktop.models import (
@@ -21,6 +21,7 @@ from lscb_desktop.models import (
     Attendance,
     Audit,
     CaseReview,
+    Declaration,
     Group,
     Guest,
     Meeting,
@@ -50,6 +51,15 @@ def _plain(sheet: spec.Sheet, obj: Any) -> Row:
 
 def _agency_name(person: Person | None) -> str | None:
     return person.agency.name if person is not None and person.agency is not None else None
+
+
+def _name_of(agency: AgencyModel | None) -> str | None:
+    return agency.name if agency is not None else None
+
+
+def _names(agencies: Iterable[AgencyModel]) -> str | None:
+    """Agencies as one cell, separated by "; " (the import reads them back)."""
+    return "; ".join(a.name for a in agencies) or None
 
 
 def _person_cells(prefix: str, person: Person | None, text: str = "") -> Row:
@@ -95,9 +105,14 @@ def people_rows(session: Session) -> Iterable[Row]:
 
 
 def group_rows(session: Session) -> Iterable[Row]:
-    for group in session.scalars(select(Group).order_by(Group.name)):
+    query = select(Group).options(selectinload(Group.quorum_partners)).order_by(Group.name)
+    for group in session.scalars(query):
         accountable = group.accountable_to.name if group.accountable_to else None
-        yield {**_plain(spec.GROUPS, group), "Accountable to": accountable}
+        yield {
+            **_plain(spec.GROUPS, group),
+            "Accountable to": accountable,
+            "Quorum partners": _names(group.quorum_partners),
+        }
 
 
 def membership_rows(session: Session) -> Iterable[Row]:
@@ -107,6 +122,7 @@ def membership_rows(session: Session) -> Iterable[Row]:
         .join(Membership.person)
         .options(
             selectinload(Membership.person).selectinload(Person.agency),
+            selectinload(Membership.agency),
             selectinload(Membership.substitute),
         )
         .order_by(Group.name, Person.name, Membership.start_date, Membership.uuid)
@@ -116,7 +132,10 @@ def membership_rows(session: Session) -> Iterable[Row]:
             **_plain(spec.MEMBERSHIPS, membership),
             "Group": membership.group.name,
             **_person_cells("", membership.person),
+            # The person's agency now (it helps find them by name); the seat's own agency,
+            # which stays the old one for a spell before a move, is in Represents.
             "Agency": _agency_name(membership.person),
+            "Represents": _name_of(membership.agency),
             **_person_cells("Substitute", membership.substitute),
         }
 
@@ -157,6 +176,7 @@ def attendance_rows(session: Session) -> Iterable[Row]:
         .join(Attendance.person)
         .options(
             selectinload(Attendance.person).selectinload(Person.agency),
+            selectinload(Attendance.agency),
             selectinload(Attendance.substitute),
             selectinload(Attendance.meeting),
         )
@@ -168,6 +188,7 @@ def attendance_rows(session: Session) -> Iterable[Row]:
             **_meeting_cells(record.meeting),
             **_person_cells("", record.person),
             "Agency": _agency_name(record.person),
+            "Agency on the day": _name_of(record.agency),
             **_person_cells("Substitute", record.substitute, record.substitute_name),
         }
 
@@ -177,10 +198,46 @@ def guest_rows(session: Session) -> Iterable[Row]:
         select(Guest)
         .join(Guest.meeting)
         .join(Meeting.group)
+        .options(selectinload(Guest.items))
         .order_by(Group.name, Meeting.starts_at, Guest.name, Guest.uuid)
     )
     for guest in session.scalars(query):
-        yield {**_plain(spec.GUESTS, guest), **_meeting_cells(guest.meeting)}
+        yield {
+            **_plain(spec.GUESTS, guest),
+            **_meeting_cells(guest.meeting),
+            "For items": "; ".join(str(item.position) for item in guest.items) or None,
+        }
+
+
+def declaration_rows(session: Session) -> Iterable[Row]:
+    query = (
+        select(Declaration)
+        .join(Declaration.meeting)
+        .join(Meeting.group)
+        .join(Declaration.person)
+        .outerjoin(Declaration.agenda_item)
+        .options(
+            selectinload(Declaration.meeting),
+            selectinload(Declaration.agenda_item),
+            selectinload(Declaration.person),
+        )
+        .order_by(
+            Group.name,
+            Meeting.starts_at,
+            func.coalesce(AgendaItem.position, 0),  # the whole meeting first
+            Person.name,
+            Person.email,
+            Declaration.uuid,
+        )
+    )
+    for declaration in session.scalars(query):
+        item = declaration.agenda_item
+        yield {
+            **_plain(spec.DECLARATIONS, declaration),
+            **_meeting_cells(declaration.meeting),
+            "Item": item.position if item is not None else None,
+            **_person_cells("", declaration.person),
+        }
 
 
 def audit_rows(session: Session, start_month: int) -> Iterable[Row]:
@@ -194,7 +251,7 @@ def audit_rows(session: Session, start_month: int) -> Iterable[Row]:
             **_plain(spec.AUDITS, audit),
             "Period": period_starting(audit.period_start_year, start_month).name,
             **_person_cells("Lead", audit.lead),
-            "Agencies": "; ".join(a.name for a in audit.agencies) or None,
+            "Agencies": _names(audit.agencies),
         }
 
 
@@ -322,6 +379,7 @@ def iter_export(database: Database, path: Path) -> Iterator[Progress]:
         (spec.AGENDA_ITEMS, agenda_rows),
         (spec.ATTENDANCE, attendance_rows),
         (spec.GUESTS, guest_rows),
+        (spec.DECLARATIONS, declaration_rows),
         (spec.AUDITS, lambda s: audit_rows(s, start_month)),
         (spec.CASE_REVIEWS, case_review_rows),
         (spec.ACTIONS, lambda s: action_rows(s, start_month)),

@@ -24,6 +24,7 @@ from lscb_desktop.models import (
     Audit,
     CaseReview,
     Group,
+    Guest,
     Meeting,
     Membership,
     Person,
@@ -145,14 +146,29 @@ class Index:
         for membership in session.scalars(select(Membership)):
             self.add_membership(membership)
         self.meetings: dict[tuple[Group, dt.date], list[Meeting]] = defaultdict(list)
+        #: Meetings whose attendance was confirmed with the minutes before the import: (on, by).
+        self.confirmed: dict[Meeting, tuple[dt.date, str]] = {}
         query = select(Meeting).options(
             selectinload(Meeting.agenda_items),
             selectinload(Meeting.attendance),
-            selectinload(Meeting.guests),
+            selectinload(Meeting.guests).selectinload(Guest.items),
+            selectinload(Meeting.declarations),
         )
         for meeting in session.scalars(query):
             self.add_meeting(meeting)
-            self.add_uuids([*meeting.agenda_items, *meeting.attendance, *meeting.guests])
+            self.add_uuids(
+                [
+                    *meeting.agenda_items,
+                    *meeting.attendance,
+                    *meeting.guests,
+                    *meeting.declarations,
+                ]
+            )
+            if meeting.attendance_confirmed_on is not None:
+                self.confirmed[meeting] = (
+                    meeting.attendance_confirmed_on,
+                    meeting.attendance_confirmed_by,
+                )
         self.audits: dict[tuple[str, int], Audit] = {}
         for audit in session.scalars(select(Audit).options(selectinload(Audit.agencies))):
             self.add_audit(audit)

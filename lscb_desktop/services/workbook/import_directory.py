@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from lscb_desktop.models import Agency, Group, GroupKind, Membership, Person
-from lscb_desktop.services.settings import Settings, parse_setting, write_settings
+from lscb_desktop.services.settings import FIELD_TYPES, Settings, parse_setting, write_settings
 from lscb_desktop.services.workbook.cells import CellError, check_text, is_blank
 from lscb_desktop.services.workbook.identity import Claims, key, pick
 from lscb_desktop.services.workbook.reader import Row, SheetData
@@ -44,6 +44,8 @@ class DirectorySheets(ImporterBase):
             raw = row.raw("Value") if row.has("Value") and "Value" not in row.bad else ""
             if row.failed or not claims.key(row, "Setting", key_text, f"the setting {key_text}"):
                 continue
+            if isinstance(raw, bool) and FIELD_TYPES.get(key_text) is bool:
+                raw = "yes" if raw else "no"  # a yes/no setting typed as Excel's TRUE or FALSE
             try:
                 check_text(raw)
                 changed[key_text] = parse_setting(key_text, "" if is_blank(raw) else raw)
@@ -87,12 +89,15 @@ class DirectorySheets(ImporterBase):
                 )
                 if agency.statutory_partner is None:
                     agency.statutory_partner = False
+                if agency.counts_for_quorum is None:
+                    agency.counts_for_quorum = True
                 self.session.add(agency)
                 self.index.add_agency(agency)
                 self.count(data.sheet, created=True)
             else:
-                if values.get("statutory_partner") is None:
-                    values.pop("statutory_partner", None)
+                for attr in ("statutory_partner", "counts_for_quorum"):
+                    if values.get(attr) is None:
+                        values.pop(attr, None)
                 if self.index.agencies.get(key(agency.name)) is agency:
                     del self.index.agencies[key(agency.name)]
                 self.count(data.sheet, created=False, changed=assign(agency, values))
@@ -165,6 +170,7 @@ class DirectorySheets(ImporterBase):
             values = row.plain_values()
             uuid = uuid_of(values)
             name = values.get("name")
+            partners = self.agency_list(row, "Quorum partners")
             if not name or not claims.key(row, "Name", key(name), f"the group “{name}”"):
                 continue
             same = self.index.groups.get(key(name))
@@ -174,6 +180,7 @@ class DirectorySheets(ImporterBase):
             if group is None:
                 values["kind"] = values.get("kind") or GroupKind.SUBGROUP
                 group = Group(**{**_GROUP_DEFAULTS, **values})
+                group.quorum_partners = partners or []
                 self.session.add(group)
                 self.count(data.sheet, created=True)
             else:
@@ -181,7 +188,11 @@ class DirectorySheets(ImporterBase):
                     values.pop("kind", None)
                 if self.index.groups.get(key(group.name)) is group:
                     del self.index.groups[key(group.name)]
-                self.count(data.sheet, created=False, changed=assign(group, values))
+                changed = assign(group, values)
+                if partners is not None and set(partners) != set(group.quorum_partners):
+                    group.quorum_partners = partners
+                    changed = True
+                self.count(data.sheet, created=False, changed=changed)
             self.index.add_group(group)
             pending.append((row, group))
         for row, group in pending:  # every group exists now, so any may be named
@@ -202,6 +213,9 @@ class DirectorySheets(ImporterBase):
             substitute = self.person(row, "Substitute", "Substitute email")
             if row.has("Agency"):
                 self.agency(row, "Agency")
+            # The agency the seat represents; blank: the person's own (for a new membership) or
+            # as it was (an existing one, which may be a spell for the agency before a move).
+            represents = self.agency(row, "Represents")[1]
             start, end = values.get("start_date"), values.get("end_date")
             if start and end and end < start:
                 row.fail("End date", "the membership ends before it starts")
@@ -234,7 +248,10 @@ class DirectorySheets(ImporterBase):
                 existing = pick(row, "Start date", same, "memberships like this")[1]
             if row.failed or not self.claim(row, claims, uuid, existing):
                 continue
+            if represents is not None:
+                values["agency"] = represents
             if existing is None:
+                values.setdefault("agency", person.agency)
                 membership = Membership(
                     person=person, group=group, **{"position": "", "notes": "", **values}
                 )

@@ -1,13 +1,17 @@
-"""Importing the meeting sheets: Meetings, Agenda items, Attendance and Guests."""
+"""Importing the meeting sheets: Meetings and Agenda items (Attendance, Guests and Declarations
+are in import_attendance.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from lscb_desktop.models import AgendaItem, Attendance, Guest, Meeting, Person
-from lscb_desktop.services.workbook.identity import Claims, key, pick
-from lscb_desktop.services.workbook.reader import SheetData
+from lscb_desktop.models import AgendaItem, Meeting, Person
+from lscb_desktop.services.workbook.identity import Claims
+from lscb_desktop.services.workbook.reader import Row, SheetData
 from lscb_desktop.services.workbook.references import ImporterBase, assign, uuid_of
+
+#: The longest "Confirmed by" the database keeps (a login).
+CONFIRMED_BY_LENGTH = 120
 
 
 class MeetingSheets(ImporterBase):
@@ -30,6 +34,9 @@ class MeetingSheets(ImporterBase):
             same = self.index.meetings.get((group, day), [])
             meeting = self.identify(row, Meeting, uuid, same[0] if same else None, "Date", what)
             if not self.claim(row, claims, uuid, meeting) or row.failed:
+                continue
+            _check_confirmation(row, values, day, meeting)
+            if row.failed:
                 continue
             starts_at = dt.datetime.combine(
                 day, start or (meeting.starts_at.time() if meeting else dt.time(0, 0))
@@ -85,70 +92,23 @@ class MeetingSheets(ImporterBase):
                 values["meeting"] = meeting
                 self.count(data.sheet, created=False, changed=assign(item, values))
 
-    def attendance(self, data: SheetData) -> None:
-        claims = Claims()
-        for row in data.rows:
-            values = row.plain_values()
-            uuid = uuid_of(values)
-            meeting = self.meeting(row)
-            person = self.person(row, "Name", "Email", agency_header="Agency")
-            substitute = self.person(row, "Substitute", "Substitute email", free_text=True)
-            if row.failed or meeting is None or not isinstance(person, Person):
-                continue
-            day = meeting.starts_at.date()
-            if not any(
-                m.person is person and m.is_current(day)
-                for m in self.index.memberships[meeting.group]
-            ):
-                row.fail(
-                    "Name",
-                    f"{person.name} was not a member of {meeting.group.name} on {day:%d/%m/%Y}",
-                )
-                continue
-            what = f"{person.name}'s attendance at that meeting"
-            if not claims.key(row, "Name", (meeting, person), what):
-                continue
-            same = next((a for a in meeting.attendance if a.person is person), None)
-            record = self.identify(row, Attendance, uuid, same, "Name", what)
-            if not self.claim(row, claims, uuid, record) or row.failed:
-                continue
-            if row.has("Substitute") or row.has("Substitute email"):
-                values["substitute"] = substitute if isinstance(substitute, Person) else None
-                values["substitute_name"] = substitute if isinstance(substitute, str) else ""
-            if record is None:
-                record = Attendance(person=person, **{"notes": "", "substitute_name": "", **values})
-                meeting.attendance.append(record)
-                self.index.add_uuids([record])
-                self.count(data.sheet, created=True)
-            else:
-                values.update(meeting=meeting, person=person)
-                self.count(data.sheet, created=False, changed=assign(record, values))
 
-    def guests(self, data: SheetData) -> None:
-        claims = Claims()
-        for row in data.rows:
-            values = row.plain_values()
-            uuid = uuid_of(values)
-            meeting = self.meeting(row)
-            if row.failed or meeting is None:
-                continue
-            name = values["name"]
-            if uuid:
-                guest = self.index.by_uuid(Guest, uuid)
-            else:
-                if not claims.key(
-                    row, "Name", (meeting, key(name)), f"the guest “{name}”", unique=False
-                ):
-                    continue
-                same = [g for g in meeting.guests if key(g.name) == key(name)]
-                guest = pick(row, "Name", same, f"guests called “{name}” at that meeting")[1]
-            if row.failed or not self.claim(row, claims, uuid, guest):
-                continue
-            if guest is None:
-                guest = Guest(**{"organisation": "", **values})
-                meeting.guests.append(guest)
-                self.index.add_uuids([guest])
-                self.count(data.sheet, created=True)
-            else:
-                values["meeting"] = meeting
-                self.count(data.sheet, created=False, changed=assign(guest, values))
+def _check_confirmation(
+    row: Row, values: dict[str, object], day: dt.date, meeting: Meeting | None
+) -> None:
+    """Attendance is confirmed with the minutes on or after the meeting's day, and whoever
+    confirmed it goes with the date."""
+    on = values.get("attendance_confirmed_on", meeting.attendance_confirmed_on if meeting else None)
+    by = values.get("attendance_confirmed_by", meeting.attendance_confirmed_by if meeting else "")
+    if isinstance(on, dt.date) and on < day:
+        row.fail(
+            "Attendance confirmed",
+            f"the minutes cannot be approved before the meeting ({day:%d/%m/%Y})",
+        )
+    if by and on is None:
+        row.fail(
+            "Confirmed by",
+            "say when the attendance was confirmed (Attendance confirmed), or clear this cell",
+        )
+    if isinstance(by, str) and len(by) > CONFIRMED_BY_LENGTH:
+        row.fail("Confirmed by", f"this is over {CONFIRMED_BY_LENGTH} characters")

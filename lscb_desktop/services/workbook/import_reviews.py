@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lscb_desktop.models import Action, Agency, Audit, CaseReview, Person
+from lscb_desktop.models import Action, Audit, CaseReview, Person
 from lscb_desktop.services.anonymity import case_review_problems
 from lscb_desktop.services.periods import parse_period
 from lscb_desktop.services.settings import Settings
@@ -34,14 +34,7 @@ class ReviewSheets(ImporterBase):
             uuid = uuid_of(values)
             year = self._period(row, "Period")
             lead = self.person(row, "Lead", "Lead email")
-            agencies: list[Agency] = []
-            for name in str(row.value("Agencies") or "").split(";") if row.has("Agencies") else []:
-                if name.strip():
-                    agency = self.index.agency(name)
-                    if agency is None:
-                        row.fail("Agencies", f"unknown agency “{name.strip()}”")
-                    else:
-                        agencies.append(agency)
+            agencies = self.agency_list(row, "Agencies")
             title = values.get("title")
             if row.failed or year is None or not title:
                 continue
@@ -54,7 +47,7 @@ class ReviewSheets(ImporterBase):
                 continue
             if row.has("Lead") or row.has("Lead email"):
                 values["lead"] = lead if isinstance(lead, Person) else None
-            if row.has("Agencies"):
+            if agencies is not None:
                 values["agencies"] = agencies
             for attr in ("status", "core"):
                 if values.get(attr) is None:

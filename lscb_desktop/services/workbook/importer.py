@@ -4,6 +4,8 @@ Each row is matched to a record by its UUID (a new record takes the row's UUID);
 is matched by its natural key: agencies and groups by name, people by email (else by name and
 agency), memberships by person, group and start date, meetings by group and date, and everything
 else by its meeting or reference. Two rows are never merged into one record (see identity.py).
+What the window would ask about (a substitute from another agency, a change to attendance
+confirmed with the minutes) is refused, since an import cannot ask.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from lscb_desktop.services.progress import Progress
 from lscb_desktop.services.settings import read_settings
 from lscb_desktop.services.workbook import spec
 from lscb_desktop.services.workbook.identity import ImportResult
+from lscb_desktop.services.workbook.import_attendance import AttendanceSheets
 from lscb_desktop.services.workbook.import_directory import DirectorySheets
 from lscb_desktop.services.workbook.import_meetings import MeetingSheets
 from lscb_desktop.services.workbook.import_reviews import ReviewSheets
@@ -33,7 +36,7 @@ from lscb_desktop.store import Database
 __all__ = ["ImportFailed", "ImportResult", "import_workbook"]
 
 
-class _Importer(DirectorySheets, MeetingSheets, ReviewSheets):
+class _Importer(DirectorySheets, MeetingSheets, AttendanceSheets, ReviewSheets):
     def __init__(self, session: Session, problems: Problems, result: ImportResult) -> None:
         super().__init__(session, problems, result)
         self.settings_now = read_settings(session)
@@ -50,6 +53,7 @@ class _Importer(DirectorySheets, MeetingSheets, ReviewSheets):
             spec.AGENDA_ITEMS.name: self.agenda_items,
             spec.ATTENDANCE.name: self.attendance,
             spec.GUESTS.name: self.guests,
+            spec.DECLARATIONS.name: self.declarations,
             spec.AUDITS.name: self.audits,
             spec.CASE_REVIEWS.name: self.case_reviews,
             spec.ACTIONS.name: self.actions,

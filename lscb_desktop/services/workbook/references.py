@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from lscb_desktop.models import Agency, Group, Meeting, Person
+from lscb_desktop.models import Agency, AgendaItem, Group, Meeting, Person
 from lscb_desktop.services.workbook import spec
 from lscb_desktop.services.workbook.identity import Claims, ImportResult, Index, key
 from lscb_desktop.services.workbook.reader import Problems, Row
@@ -32,6 +33,13 @@ def uuid_of(values: dict[str, Any]) -> str | None:
     if uuid is None:
         values.pop("uuid", None)
     return uuid if isinstance(uuid, str) else None
+
+
+def changes(record: object | None, values: dict[str, Any]) -> list[str]:
+    """The attributes ``values`` would change on ``record`` (all of them for a new record)."""
+    if record is None:
+        return list(values)
+    return [attr for attr, value in values.items() if getattr(record, attr) != value]
 
 
 def taken(row: Row, column: str, what: str) -> None:
@@ -142,3 +150,64 @@ class ImporterBase:
             )
             return None
         return found[0]
+
+    def agency_list(self, row: Row, header: str) -> list[Agency] | None:
+        """Agencies named in one cell, separated by semicolons (None: the column is absent);
+        each unknown one is reported."""
+        if not row.has(header):
+            return None
+        agencies: list[Agency] = []
+        for name in str(row.value(header) or "").split(";"):
+            if not name.strip():
+                continue
+            agency = self.index.agency(name)
+            if agency is None:
+                row.fail(header, f"unknown agency “{name.strip()}” (add it on the Agencies sheet)")
+            elif agency not in agencies:
+                agencies.append(agency)
+        return agencies
+
+    def items(self, row: Row, header: str, meeting: Meeting) -> list[AgendaItem] | None:
+        """The meeting's agenda items named by their numbers in one cell ("4; 5"), in agenda
+        order (None: the column is absent); a number the meeting does not have is reported."""
+        if not row.has(header):
+            return None
+        found: list[AgendaItem] = []
+        for part in re.split(r"[;,]", str(row.value(header) or "")):
+            text = part.strip()
+            if not text:
+                continue
+            if not re.fullmatch(r"\d{1,3}", text):
+                row.fail(header, f"“{text[:40]}” is not an item number (write them like 4; 5)")
+                continue
+            item = self.item(meeting, int(text))
+            if item is None:
+                row.fail(
+                    header, f"the meeting has no item {int(text)} (see the Agenda items sheet)"
+                )
+            elif item not in found:
+                found.append(item)
+        return sorted(found, key=lambda i: i.position)
+
+    @staticmethod
+    def item(meeting: Meeting, number: int) -> AgendaItem | None:
+        return next((i for i in meeting.agenda_items if i.position == number), None)
+
+    def locked(self, row: Row, column: str, *meetings: Meeting | None) -> bool:
+        """True (and the row fails under ``column``) when the attendance at one of ``meetings``
+        was confirmed with the minutes before this import: only the window changes it then,
+        asking first and logging the change."""
+        for meeting in meetings:
+            confirmed = self.index.confirmed.get(meeting) if meeting is not None else None
+            if meeting is None or confirmed is None:
+                continue
+            on, by = confirmed
+            who = f" by {by}" if by else ""
+            row.fail(
+                column,
+                f"the attendance at {meeting.group.name} on {meeting.starts_at:%d/%m/%Y} was "
+                f"confirmed with the minutes on {on:%d/%m/%Y}{who}, so the import does not change "
+                "it: unconfirm it in the window first (Attendance tab), then import again",
+            )
+            return True
+        return False
