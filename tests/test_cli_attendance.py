@@ -282,3 +282,33 @@ def test_the_help_says_what_each_option_does(capsys):
         with pytest.raises(SystemExit):
             main(argv)
         assert wanted in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_quorum_that_names_partners_says_which_are_missing(capsys, sample_target):
+    db = open_database(sample_target)
+    try:
+        meeting_id = held_lig(db)
+        sheet = meeting_sheet(db, meeting_id)
+        there = sorted(sheet.quorum.agencies)[0]
+        with db.session() as session:
+            absent = next(
+                a
+                for a in session.scalars(select(Agency).order_by(Agency.name))
+                if a.counts_for_quorum and a.name not in sheet.quorum.agencies
+            ).name
+            group = session.get_one(Group, sheet.group_id)
+            group.quorum_partners = list(
+                session.scalars(select(Agency).where(Agency.name.in_([there, absent])))
+            )
+    finally:
+        db.dispose()
+    code, out, _ = run(
+        capsys, "--db", sample_target, "list", "attendance", "--meeting", str(meeting_id), "--json"
+    )
+    assert code == 0
+    quorum = json.loads(out)["quorum"]
+    assert quorum["required_partners"] == sorted([there, absent], key=str.casefold)
+    assert quorum["missing_partners"] == [absent]
+    assert quorum["quorate"] is False
+    assert quorum["rule"].startswith("at least 3 agencies represented, including ")
+    assert quorum["text"].endswith(f"; {absent} not represented")

@@ -5,6 +5,7 @@ apologies."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from pypdf import PdfReader
@@ -17,6 +18,7 @@ from lscb_desktop.services.attendance_recording import record_attendance, record
 from lscb_desktop.services.declarations import DeclarationInput, add_declaration
 from lscb_desktop.services.exports import export_agenda, export_register, iter_export_pack
 from lscb_desktop.services.guests import add_guest
+from lscb_desktop.services.settings import load_settings, save_settings
 from tests.reports.test_pdfs import assert_house_style, meeting, pages
 
 LONG_ORGANISATION = (
@@ -202,3 +204,17 @@ def test_the_pack_carries_the_declarations_and_officers(sample_db, tmp_path):
     assert "In attendance for this item: Mark Oduya" in front
     for number, page in enumerate(texts, start=1):
         assert f"Page {number} of {len(texts)}" in page
+
+
+def test_lay_members_count_on_the_register_as_the_settings_say(sample_db, tmp_path):
+    exec_group = meeting(sample_db, "Executive Group", dt.date(2025, 11, 25))
+    lay = [r for r in meeting_sheet(sample_db, exec_group.id).attendees if r.role == "Lay member"]
+    assert lay  # the Executive Group has a lay member
+    text = words(pages(export_register(sample_db, exec_group.id, tmp_path / "a.pdf")))
+    assert "lay members do not count towards the quorum" in text
+    assert f"{lay[0].name}" in text and "Lay member Not counted" in text
+    settings = load_settings(sample_db)
+    save_settings(sample_db, dataclasses.replace(settings, lay_members_count_for_quorum=True))
+    text = words(pages(export_register(sample_db, exec_group.id, tmp_path / "b.pdf")))
+    assert "lay members" not in text
+    assert "Lay member Not counted" not in text
