@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -418,6 +419,12 @@ def _guarded(report: CheckReport, what: str, check: Callable[[], None]) -> None:
         )
 
 
+def _extend(
+    report: CheckReport, check: Callable[[Database], list[str]], database: Database
+) -> None:
+    report.problems.extend(check(database))
+
+
 def check_database(database: Database) -> CheckReport:
     report = CheckReport()
     if database.engine.dialect.name == "sqlite":
@@ -458,7 +465,7 @@ def check_database(database: Database) -> CheckReport:
         ("Declarations of interest", declarations_on_other_meetings),
         ("Guests' agenda items", guests_on_other_meetings),
     ):
-        _guarded(report, what, lambda check=check: report.problems.extend(check(database)))
+        _guarded(report, what, partial(_extend, report, check, database))
     _guarded(report, "Case review references", lambda: _case_references(database, report))
     _guarded(report, "Record identifiers", lambda: _uuids(database, report))
     if database.path is not None:

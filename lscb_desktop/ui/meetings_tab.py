@@ -30,11 +30,13 @@ from lscb_desktop.models import ActionStatus, MeetingStatus
 from lscb_desktop.services.actions import ActionRow, action_rows, mark_done
 from lscb_desktop.services.agenda import (
     AgendaRow,
+    HasDeclarations,
     add_standard_items,
     agenda_rows,
     copy_agenda,
     move_item,
     previous_meetings,
+    removal_refused,
     remove_item,
 )
 from lscb_desktop.services.groups import group_choices
@@ -473,6 +475,10 @@ class MeetingsTab(QWidget):
         item = self.current_item()
         if item is None:
             return
+        refused = removal_refused(self.database, item.id)
+        if refused:
+            QMessageBox.information(self, "Remove item", refused)
+            return
         answer = QMessageBox.question(
             self,
             "Remove agenda item",
@@ -481,8 +487,11 @@ class MeetingsTab(QWidget):
             + "?",
         )
         remove = partial(remove_item, self.database, item.id, version=item.version)
-        if answer == QMessageBox.StandardButton.Yes and one_click(self, "Remove item", remove):
-            self._after_agenda_change(None, f"Removed “{item.title}”")
+        try:
+            if answer == QMessageBox.StandardButton.Yes and one_click(self, "Remove item", remove):
+                self._after_agenda_change(None, f"Removed “{item.title}”")
+        except HasDeclarations as exc:
+            QMessageBox.information(self, "Remove item", str(exc))
 
     def move_item(self, offset: int) -> None:
         item = self.current_item()

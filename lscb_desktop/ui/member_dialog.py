@@ -1,6 +1,15 @@
-"""The member form: a person's details and their membership of one group."""
+"""The member form: a person's details and their membership of one group.
+
+When the agency of a person with memberships changes, the form asks from which date they
+represent the new one: their memberships are ended the day before and continued for the new
+agency from it (``services.moving``), so meetings before the move, and every figure for them,
+stay with the agency they represented then.
+"""
 
 from __future__ import annotations
+
+import dataclasses
+import datetime as dt
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -10,12 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from lscb_desktop.models import Role
+from lscb_desktop.services.agency_moves import AgencyMove, agency_move
 from lscb_desktop.services.concurrency import RecordGone, Snapshot, membership_snapshot, snapshot
 from lscb_desktop.services.members import (
     MembershipInput,
@@ -35,6 +46,7 @@ from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved, show_gone
 from lscb_desktop.ui.forms import ChoiceCombo, Form, date_edit, from_qdate, show_date
+from lscb_desktop.ui.small_dialogs import MoveDateDialog
 
 NEW_PERSON = "— a new person —"
 
@@ -60,6 +72,10 @@ class MemberDialog(RecordDialog):
         self.membership_id = membership_id
         self.saved_id: int | None = None
         self._person_id: int | None = None
+        #: The move to another agency answered for this form: (agency id, typed agency), date.
+        self._moved: tuple[tuple[int | None, str], dt.date] | None = None
+        #: What a move to another agency did, in words ("" when there was none).
+        self.outcome = ""
         verb = "Edit member of" if membership_id else "Add a member to"
         self.setWindowTitle(f"{verb} {group_name}")
         people = person_choices(database)
@@ -256,10 +272,16 @@ class MemberDialog(RecordDialog):
             problems["substitute"] = "Pick the substitute from the list, or leave it as (none)."
         if self.membership_id is None and self.person_picker.typed_text():
             problems["person"] = f"No one on file is called “{self.person_picker.typed_text()}”."
+        # A person on file who changes agency: from when? (Asked before the save; cancelling
+        # saves nothing and keeps the form.)
+        move = None if problems else self._agency_move()
+        moved_on = self._moved_on(move) if move is not None else None
+        if move is not None and moved_on is None:
+            return
         try:
             if problems:
                 raise InvalidInput(problems)
-            self.saved_id = self.guarded_save(self._save)
+            self.saved_id = self.guarded_save(lambda: self._save(moved_on))
         except InvalidInput as exc:
             leftovers = self.form.show_problems(exc.problems)
             if leftovers:
@@ -268,21 +290,41 @@ class MemberDialog(RecordDialog):
             return
         except Unsaved:
             return
+        if move is not None and moved_on is not None:
+            self.outcome = move.outcome(moved_on)
+            QMessageBox.information(self, "Moved to another agency", self.outcome)
         self.accept()
 
-    def _save(self) -> int:
+    def _agency_move(self) -> AgencyMove | None:
+        """What the agency in the form would move, for a person on file (None: nothing)."""
+        if self._person_id is None:
+            return None
+        return agency_move(
+            self.database, self._person_id, self.agency.current_id(), self.agency.typed_text()
+        )
+
+    def _moved_on(self, move: AgencyMove) -> dt.date | None:
+        """The date from which the person represents the new agency: asked once per agency
+        chosen (a save refused for another field does not ask again); None if cancelled."""
+        target = (self.agency.current_id(), self.agency.typed_text().casefold())
+        if self._moved is not None and self._moved[0] == target:
+            return self._moved[1]
+        earliest_year = load_settings(self.database).earliest_year
+        chosen = MoveDateDialog.ask(self, move, earliest_year)
+        self._moved = (target, chosen) if chosen is not None else None
+        return chosen
+
+    def _save(self, moved_on: dt.date | None = None) -> int:
+        person = dataclasses.replace(self.person_value(), moved_on=moved_on)
         if self.membership_id is None:
             return add_member(
                 self.database,
                 self.group_id,
                 self.membership_value(),
                 person_id=self._person_id,
-                person=self.person_value(),
+                person=person,
             )
-        update_member(
-            self.database, self.membership_id, self.person_value(), self.membership_value()
-        )
-        return self.membership_id
+        return update_member(self.database, self.membership_id, person, self.membership_value())
 
     @classmethod
     def edit(
@@ -293,7 +335,8 @@ class MemberDialog(RecordDialog):
         group_name: str,
         membership_id: int | None = None,
     ) -> int | None:
-        """Shows the form; the saved membership's id, or None if cancelled."""
+        """Shows the form; the saved membership's id (the one holding the seat now, after a move
+        to another agency), or None if cancelled."""
         dialog = cls(database, group_id, group_name, membership_id, parent)
         if dialog.exec() != cls.DialogCode.Accepted:
             return None

@@ -225,19 +225,20 @@ class MembersPanel(QWidget):
     def new_record(self) -> None:
         if self.group_id is None:
             return
-        saved = MemberDialog.edit(self, self.database, self.group_id, self.group_name)
-        if saved is not None:
-            self._saved(saved, f"Added a member to {self.group_name}")
+        dialog = MemberDialog(self.database, self.group_id, self.group_name, parent=self)
+        if dialog.exec() == MemberDialog.DialogCode.Accepted and dialog.saved_id is not None:
+            added = f"Added a member to {self.group_name}"
+            self._saved(dialog.saved_id, f"{added}. {dialog.outcome}" if dialog.outcome else added)
 
     def edit_record(self) -> None:
         row = self.current_row()
         if row is None or self.group_id is None:
             return
-        saved = MemberDialog.edit(
-            self, self.database, self.group_id, self.group_name, row.membership_id
+        dialog = MemberDialog(
+            self.database, self.group_id, self.group_name, row.membership_id, self
         )
-        if saved is not None:
-            self._saved(saved, f"Saved {row.name}")
+        if dialog.exec() == MemberDialog.DialogCode.Accepted and dialog.saved_id is not None:
+            self._saved(dialog.saved_id, dialog.outcome or f"Saved {row.name}")
 
     def edit_checklist(self) -> None:
         row = self.current_row()

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFileDialog,
@@ -34,6 +35,7 @@ from lscb_desktop.services.settings import (
     KEEP_LOGO,
     LATEST_YEAR,
     MARKINGS,
+    REASON_LENGTH,
     REVIEW_TERMS,
     Settings,
     check_logo,
@@ -58,9 +60,10 @@ class SettingsDialog(RecordDialog):
         self.logo: bytes | None = None
         self._logo_changed = False
         self.form = Form()
-        tabs = QTabWidget(self)
+        self.tabs = tabs = QTabWidget(self)
         tabs.addTab(self._organisation_page(), "&Organisation")
         tabs.addTab(self._rules_page(), "&Words and rules")
+        tabs.addTab(self._attendance_page(), "Atte&ndance")
         tabs.addTab(self._clock_page(), "&Case reviews")
         tabs.addTab(self._agreement_page(), "&Membership agreement")
         buttons = QDialogButtonBox(
@@ -102,6 +105,9 @@ class SettingsDialog(RecordDialog):
         self.protective_marking.setCurrentText(s.protective_marking)
         self.papers_deadline_days.setValue(s.papers_deadline_days)
         self.attendance_threshold.setValue(s.attendance_threshold)
+        self.apology_reasons.setPlainText(s.apology_reasons)
+        self.lay_members_count_for_quorum.setChecked(s.lay_members_count_for_quorum)
+        self.show_percentages.setChecked(s.show_percentages)
         self.annual_period_start_month.setCurrentIndex(s.annual_period_start_month - 1)
         self.earliest_year.setValue(s.earliest_year)
         for key, spin in self.clock.items():
@@ -167,9 +173,6 @@ class SettingsDialog(RecordDialog):
         self.papers_deadline_days = QSpinBox()
         self.papers_deadline_days.setRange(0, 60)
         self.papers_deadline_days.setSuffix(" days before the meeting")
-        self.attendance_threshold = QSpinBox()
-        self.attendance_threshold.setRange(0, 100)
-        self.attendance_threshold.setSuffix(" %")
         self.annual_period_start_month = QComboBox()
         for month in range(1, 13):
             self.annual_period_start_month.addItem(calendar.month_name[month], month)
@@ -185,7 +188,6 @@ class SettingsDialog(RecordDialog):
             ("term_review", "Case reviews are called", self.term_review),
             ("protective_marking", "Protective &marking", self.protective_marking),
             ("papers_deadline_days", "Papers &deadline", self.papers_deadline_days),
-            ("attendance_threshold", "Attendance &threshold", self.attendance_threshold),
             (
                 "annual_period_start_month",
                 "Annual period &starts in",
@@ -201,6 +203,67 @@ class SettingsDialog(RecordDialog):
                 "lower it to record older history."
             ),
         )
+        return page
+
+    def _attendance_page(self) -> QWidget:
+        """Who makes a meeting quorate, how figures are shown, and the reasons for apologies."""
+        page = QWidget(self)
+        outer = QVBoxLayout(page)
+        layout = QFormLayout()
+        outer.addLayout(layout)
+        self.attendance_threshold = QSpinBox()
+        self.attendance_threshold.setRange(0, 100)
+        self.attendance_threshold.setSuffix(" %")
+        self.lay_members_count_for_quorum = QCheckBox("Lay members count towards quorum")
+        self.lay_members_count_for_quorum.setToolTip(
+            "In some areas lay members make a meeting quorate; by default they do not. Advisers, "
+            "the business manager and administrators never do, nor does an agency marked as not "
+            "counting (the Board's business unit)."
+        )
+        self.show_percentages = QCheckBox("Show percentages beside counts")
+        self.show_percentages.setToolTip(
+            "Figures always give counts (9 of 12); untick to leave out the percentages "
+            "(some boards report counts alone)."
+        )
+        self.apology_reasons = QPlainTextEdit()
+        self.apology_reasons.setTabChangesFocus(True)
+        self.apology_reasons.setFixedHeight(self.fontMetrics().height() * 8 + 8)
+        for key, label, widget, accessible in (
+            (
+                "attendance_threshold",
+                "Attendance &threshold",
+                self.attendance_threshold,
+                "",
+            ),
+            (
+                "lay_members_count_for_quorum",
+                "Quorum",
+                self.lay_members_count_for_quorum,
+                "Lay members count towards quorum",
+            ),
+            (
+                "show_percentages",
+                "Figures",
+                self.show_percentages,
+                "Show percentages beside counts",
+            ),
+            (
+                "apology_reasons",
+                "&Reasons for apologies",
+                self.apology_reasons,
+                "Reasons for apologies, one a line",
+            ),
+        ):
+            self.form.add(key, label, widget, accessible, layout=layout)
+        layout.addRow(
+            "",
+            _note(
+                "Attendance below the threshold is marked. The reasons are offered when "
+                "apologies are recorded, one a line, in this order (any other may be typed); "
+                f"each is a short phrase of at most {REASON_LENGTH} characters."
+            ),
+        )
+        outer.addStretch(1)
         return page
 
     def _clock_page(self) -> QWidget:
@@ -341,6 +404,9 @@ class SettingsDialog(RecordDialog):
             protective_marking=self.protective_marking.currentText().strip(),
             papers_deadline_days=self.papers_deadline_days.value(),
             attendance_threshold=self.attendance_threshold.value(),
+            apology_reasons=self.apology_reasons.toPlainText().strip(),
+            lay_members_count_for_quorum=self.lay_members_count_for_quorum.isChecked(),
+            show_percentages=self.show_percentages.isChecked(),
             annual_period_start_month=int(self.annual_period_start_month.currentData()),
             agreement_text=self.agreement_text.toPlainText().strip(),
             case_reference_pattern=self.case_reference_pattern.text().strip(),
@@ -358,6 +424,9 @@ class SettingsDialog(RecordDialog):
         )
         if not value.protective_marking:
             problems.add("protective_marking", "Enter the marking printed on every page.")
+        reasons = _reasons_problem(value.apology_reasons)
+        if reasons:
+            problems.add("apology_reasons", reasons)
         try:
             value.validated()
         except ValueError as exc:
@@ -369,7 +438,7 @@ class SettingsDialog(RecordDialog):
             except ValueError as exc:
                 problems.add("logo", str(exc).partition(": ")[2].capitalize() + ".")
         if problems.problems:
-            self.form.show_problems(problems.problems)
+            self._show_problems(problems.problems)
             return
         logo = self.logo if self._logo_changed else KEEP_LOGO
         try:
@@ -379,6 +448,17 @@ class SettingsDialog(RecordDialog):
         self.saved = value
         self.accept()
 
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        """Each problem under its field, and the page of the first one shown."""
+        self.form.show_problems(problems)
+        first = next((self.form.fields[key] for key in problems if key in self.form.fields), None)
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if first is not None and page is not None and page.isAncestorOf(first):
+                self.tabs.setCurrentIndex(index)
+                first.setFocus()
+                return
+
     @classmethod
     def edit(cls, parent: QWidget, database: Database) -> Settings | None:
         """Shows the dialog; the saved settings, or None if cancelled."""
@@ -386,6 +466,19 @@ class SettingsDialog(RecordDialog):
         if dialog.exec() != cls.DialogCode.Accepted:
             return None
         return dialog.saved
+
+
+def _reasons_problem(text: str) -> str:
+    """What is wrong with the reasons typed (one a line), or "": a reason is a short phrase."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        reason = " ".join(line.split())
+        if len(reason) > REASON_LENGTH:
+            return (
+                f"Line {number} (“{reason[:40]}…”) is {len(reason)} characters long: a reason "
+                f"for apologies is a short phrase of at most {REASON_LENGTH}, longer detail "
+                "goes in the notes of the attendance."
+            )
+    return ""
 
 
 def _note(text: str) -> QLabel:

@@ -1,6 +1,9 @@
-"""The smaller forms: the induction checklist, ending a membership, an agency."""
+"""The smaller forms: the induction checklist, ending a membership, an agency, and the date
+from which a member who moved represents their new agency."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
 from lscb_desktop import clock
 from lscb_desktop.models import CHECKLIST
 from lscb_desktop.services.agencies import AgencyInput, agency_input, save_agency
+from lscb_desktop.services.agency_moves import AgencyMove
 from lscb_desktop.services.members import end_membership, member_form, set_checklist
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
@@ -165,6 +169,13 @@ class AgencyDialog(RecordDialog):
         self.sector = QLineEdit()
         self.sector.setPlaceholderText("e.g. Health, Police, Education")
         self.statutory = QCheckBox("A statutory Board partner: it must be represented")
+        self.counts_for_quorum = QCheckBox("Counts towards quorum")
+        self.counts_for_quorum.setChecked(True)
+        self.counts_for_quorum.setToolTip(
+            "Untick for an agency whose people support meetings rather than make them quorate, "
+            "such as the Board's own business unit: it is then left out of every quorum and of "
+            "the agencies' attendance rates (its members' own rates are still shown)."
+        )
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         for key, label, widget in (
@@ -172,9 +183,11 @@ class AgencyDialog(RecordDialog):
             ("short_name", "&Short name", self.short_name),
             ("sector", "S&ector", self.sector),
             ("statutory_partner", "Statutory partner", self.statutory),
+            ("counts_for_quorum", "Quorum", self.counts_for_quorum),
             ("notes", "Notes", self.notes),
         ):
             self.form.add(key, label, widget)
+        self.counts_for_quorum.setAccessibleName("Counts towards quorum")
         layout = QVBoxLayout(self)
         layout.addLayout(form_layout)
         buttons = _buttons(self, "Save")
@@ -196,6 +209,7 @@ class AgencyDialog(RecordDialog):
         self.short_name.setText(data.short_name)
         self.sector.setText(data.sector)
         self.statutory.setChecked(data.statutory_partner)
+        self.counts_for_quorum.setChecked(data.counts_for_quorum)
         self.notes.setPlainText(data.notes)
 
     def clear_messages(self) -> None:
@@ -209,6 +223,7 @@ class AgencyDialog(RecordDialog):
             sector=self.sector.text(),
             statutory_partner=self.statutory.isChecked(),
             notes=self.notes.toPlainText(),
+            counts_for_quorum=self.counts_for_quorum.isChecked(),
         )
         try:
             self.saved_id = self.guarded_save(
@@ -220,3 +235,60 @@ class AgencyDialog(RecordDialog):
         except Unsaved:
             return
         self.accept()
+
+
+class MoveDateDialog(QDialog):
+    """Asks from which date a member who moved to another agency represents it: their
+    memberships before the date stay with the old agency (and every figure with them)."""
+
+    def __init__(
+        self,
+        move: AgencyMove,
+        earliest_year: int,
+        on: dt.date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.moving = move
+        self.chosen: dt.date | None = None
+        self.setWindowTitle("Moved to another agency")
+        self.question = QLabel(f"<b>{move.question}</b>")
+        self.question.setWordWrap(True)
+        self.explanation = QLabel(move.explanation())
+        self.explanation.setWordWrap(True)
+        form_layout = QFormLayout()
+        self.form = Form(form_layout)
+        self.date = date_edit(on or clock.today(), earliest_year=earliest_year)
+        self.form.add("moved_on", "&From", self.date, move.question)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(self.explanation)
+        layout.addLayout(form_layout)
+        buttons = _buttons(self, "Save")
+        buttons.accepted.connect(self.save)
+        layout.addWidget(buttons)
+        self.date.setFocus()
+        self.resize(520, self.sizeHint().height())
+
+    def save(self) -> None:
+        self.form.clear_problems()
+        problems = self.form.date_problems()
+        if problems:
+            self.form.show_problems(problems)
+            return
+        self.chosen = from_qdate(self.date.date())
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget,
+        move: AgencyMove,
+        earliest_year: int,
+        on: dt.date | None = None,
+    ) -> dt.date | None:
+        """The date chosen, or None if cancelled."""
+        dialog = cls(move, earliest_year, on, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen

@@ -5,17 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -24,23 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop import clock
-from lscb_desktop.models import Frequency, GroupKind
-from lscb_desktop.services.concurrency import RecordGone, Snapshot
 from lscb_desktop.services.groups import (
-    GroupInput,
     GroupRow,
     archive_group,
-    group_choices,
-    group_input,
     group_rows,
-    save_group,
 )
 from lscb_desktop.services.history import Subject, subject
-from lscb_desktop.services.settings import load_settings
-from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
-from lscb_desktop.ui.conflict_dialog import SaveGuard, Unsaved, show_gone
-from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
+from lscb_desktop.ui.group_form import GroupForm, NewGroupDialog
 from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
 from lscb_desktop.ui.tables import make_proxy, make_table, select_where
@@ -52,152 +37,17 @@ GROUP_COLUMNS: list[Column[GroupRow]] = [
     Column("Chair", lambda r: r.chair, 150),
     Column("Deputy", lambda r: r.deputy, 190),
     Column("Meets", lambda r: r.meeting_frequency, 95),
-    Column("Quorum", lambda r: r.quorum, 80, sort=lambda r: r.quorum_agencies or 0),
+    Column(
+        "Quorum",
+        lambda r: r.quorum,
+        90,
+        sort=lambda r: (r.quorum_agencies or 0, len(r.quorum_partners)),
+    ),
     Column("Accountable to", lambda r: r.accountable_to, 190),
     Column("Members", lambda r: r.current_members, 70),
     Column("Archived", lambda r: r.archived_on, 90),
 ]
 ARCHIVED_COLUMN = len(GROUP_COLUMNS) - 1
-
-
-class GroupForm(QWidget):
-    """A group's terms of reference, editable; ``value()`` is what the form holds now."""
-
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.group_id: int | None = None
-        self.loaded = GroupInput(name="")
-        #: The group as the form was shown it: saving over someone else's change asks first.
-        self.guard = SaveGuard(self, database)
-        layout = QFormLayout(self)
-        self.form = Form(layout)
-        self.name = QLineEdit()
-        self.short_name = QLineEdit()
-        self.short_name.setMaximumWidth(140)
-        self.kind = QComboBox()
-        for kind in GroupKind:
-            self.kind.addItem(kind.label, kind)
-        self.accountable_to = ChoiceCombo(blank="(no one)")
-        self.purpose = QPlainTextEdit()
-        self.aims = QPlainTextEdit()
-        for text in (self.purpose, self.aims):
-            text.setTabChangesFocus(True)
-        self.reporting = QLineEdit()
-        self.reporting.setPlaceholderText("e.g. A quarterly report to the Executive Group")
-        self.frequency = QComboBox()
-        self.frequency.addItem("(not set)", None)
-        for frequency in Frequency:
-            self.frequency.addItem(frequency.label, frequency)
-        self.quorum = QSpinBox()
-        self.quorum.setRange(0, 50)
-        self.quorum.setSpecialValueText("No rule")
-        self.quorum.setSuffix(" agencies")
-        self.review_date = OptionalDate(
-            "Review due", earliest_year=load_settings(database).earliest_year
-        )
-        for key, label, widget in (
-            ("name", "&Name *", self.name),
-            ("short_name", "S&hort name", self.short_name),
-            ("kind", "&Kind", self.kind),
-            ("accountable_to", "Acco&untable to", self.accountable_to),
-            ("purpose", "&Purpose", self.purpose),
-            ("aims", "&Aims", self.aims),
-            ("reporting", "&Reports", self.reporting),
-            ("meeting_frequency", "&Meets", self.frequency),
-            ("quorum_agencies", "&Quorum (at least)", self.quorum),
-            ("tor_review_date", "Terms of reference review", self.review_date),
-        ):
-            self.form.add(key, label, widget)
-
-    def load(self, group_id: int | None) -> None:
-        data = GroupInput(name="")
-        self.guard.use(Snapshot())
-        if group_id:
-            try:
-                self.guard.watch(("board_group", group_id))
-                data = group_input(self.database, group_id)
-            except RecordGone as exc:
-                show_gone(self, exc)
-                group_id = None
-        self.group_id = group_id
-        self.accountable_to.set_choices(group_choices(self.database, exclude=group_id))
-        self.loaded = data
-        self.form.clear_problems()
-        self.name.setText(data.name)
-        self.short_name.setText(data.short_name)
-        self.kind.setCurrentIndex(self.kind.findData(data.kind))
-        self.accountable_to.set_id(data.accountable_to_id)
-        self.purpose.setPlainText(data.purpose)
-        self.aims.setPlainText(data.aims)
-        self.reporting.setText(data.reporting)
-        self.frequency.setCurrentIndex(max(0, self.frequency.findData(data.meeting_frequency)))
-        self.quorum.setValue(data.quorum_agencies or 0)
-        self.review_date.set_value(data.tor_review_date)
-
-    def value(self) -> GroupInput:
-        return GroupInput(
-            name=self.name.text(),
-            short_name=self.short_name.text(),
-            kind=GroupKind(self.kind.currentData()),
-            accountable_to_id=self.accountable_to.current_id(),
-            purpose=self.purpose.toPlainText(),
-            aims=self.aims.toPlainText(),
-            reporting=self.reporting.text(),
-            meeting_frequency=self.frequency.currentData(),
-            quorum_agencies=self.quorum.value() or None,
-            tor_review_date=self.review_date.value(),
-            notes=self.loaded.notes,
-        )
-
-    def is_dirty(self) -> bool:
-        return self.value() != self.loaded
-
-    def save(self) -> int | None:
-        """Saves the form; the group's id, or None with each problem shown by its field."""
-        self.form.clear_problems()
-        problems = self.form.date_problems()
-        if self.accountable_to.typed_text():
-            problems["accountable_to"] = "Pick a group from the list, or (no one)."
-        try:
-            if problems:
-                raise InvalidInput(problems)
-            value, group_id = self.value(), self.group_id
-            saved = self.guard.save(
-                lambda: save_group(self.database, value, group_id),
-                lambda: self.load(group_id),
-            )
-        except InvalidInput as exc:
-            self.form.show_problems(exc.problems)
-            return None
-        except Unsaved:
-            return None
-        self.group_id = saved
-        self.loaded = self.value()
-        return saved
-
-
-class NewGroupDialog(QDialog):
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New group")
-        self.form = GroupForm(database, self)
-        self.form.load(None)
-        self.saved_id: int | None = None
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(buttons)
-        self.resize(640, 560)
-
-    def save(self) -> None:
-        self.saved_id = self.form.save()
-        if self.saved_id is not None:
-            self.accept()
 
 
 class SubgroupsTab(QWidget):

@@ -189,7 +189,7 @@ def test_a_statutory_partner_with_no_board_member_is_flagged_in_red(window, answ
     assert flagged == ["Further Education Sector"]
     assert "1 statutory partner(s) with no Board member" in agencies.title.text()
     row = [r.name for r in agencies.model.rows].index("Further Education Sector")
-    flag = agencies.model.index(row, 5)
+    flag = agencies.model.index(row, 6)
     assert flag.data() == "Statutory partner with no Board member"
     assert flag.data(Qt.ItemDataRole.BackgroundRole) is not None
     # Unticking "statutory partner" on the agency clears the flag.
@@ -209,3 +209,42 @@ def test_a_statutory_partner_with_no_board_member_is_flagged_in_red(window, answ
     agencies.edit_button.click()
     assert not [r for r in agencies.model.rows if r.unrepresented]
     assert "no Board member" not in agencies.title.text()
+
+
+def test_an_agency_that_does_not_count_towards_quorum_says_so_in_the_form_and_the_list(
+    window, answer
+):
+    agencies = window.board_tab.agencies
+    headers = [agencies.model.headerData(i, Qt.Orientation.Horizontal) for i in range(7)]
+    column = headers.index("Counts for quorum")
+
+    def shown(name: str) -> str:
+        row = next(
+            i for i in range(agencies.proxy.rowCount()) if agencies.proxy.index(i, 0).data() == name
+        )
+        return agencies.proxy.index(row, column).data()
+
+    assert shown("Luton Safeguarding Children Board Business Unit") == "No"
+    assert shown("NSPCC") == "Yes"
+    agencies.table.selectRow(
+        next(
+            i
+            for i in range(agencies.proxy.rowCount())
+            if agencies.proxy.index(i, 0).data() == "NSPCC"
+        )
+    )
+    seen = {}
+
+    def user(dialog: AgencyDialog):
+        box = dialog.counts_for_quorum
+        seen["text"], seen["ticked"] = box.text(), box.isChecked()
+        seen["tooltip"] = box.toolTip()
+        box.setChecked(False)
+        dialog.save()
+
+    answer(AgencyDialog, user)
+    agencies.edit_button.click()
+    assert seen["text"] == "Counts towards quorum"
+    assert seen["ticked"]
+    assert "business unit" in seen["tooltip"]
+    assert shown("NSPCC") == "No"

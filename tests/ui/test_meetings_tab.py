@@ -7,9 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
+from lscb_desktop.services.agenda import ItemInput, agenda_rows, save_item
+from lscb_desktop.services.declarations import DeclarationInput, add_declaration
+from lscb_desktop.services.people import person_choices
 from lscb_desktop.ui.meeting_dialogs import ActionDialog, ItemDialog, MeetingDialog, PlanYearDialog
+from lscb_desktop.ui.tables import select_where
 from tests.conftest import SAMPLE_TODAY
 
 
@@ -215,3 +219,73 @@ def test_an_action_from_an_item_appears_in_the_action_log_and_overdue_is_red(win
     log.state.setCurrentIndex(log.state.findText("Done"))
     done = [r for r in log.model.rows if r.description.startswith("Circulate the budget")]
     assert done[0].done_date == SAMPLE_TODAY
+
+
+def remove_button(tab):
+    return next(b for b in tab.findChildren(QPushButton) if b.text() == "Remove item")
+
+
+def test_an_item_with_a_declaration_of_interest_is_not_removed(window, sample_db, monkeypatch):
+    tab = open_meetings(window)
+    tab.table.selectRow(0)
+    meeting = tab.current_meeting()
+    item = save_item(sample_db, meeting.id, ItemInput("Commissioning of early help"))
+    tab.refresh()
+    assert tab.select_meeting(meeting.id)
+    people = {c.text.split(" (")[0]: c.id for c in person_choices(sample_db)}
+    add_declaration(
+        sample_db,
+        meeting.id,
+        DeclarationInput(people["Mary Emson"], "Her employer bids for it", agenda_item_id=item),
+    )
+    shown: list[tuple[str, str]] = []
+
+    def information(_parent, title, text, *args, **kwargs):
+        shown.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    def question(*_args, **_kwargs):
+        raise AssertionError("asked to remove an item that cannot be removed")
+
+    monkeypatch.setattr(QMessageBox, "information", information)
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert select_where(tab.agenda, lambda row: row.id == item)
+    remove_button(tab).click()
+    assert shown == [
+        (
+            "Remove item",
+            "Mary Emson declared an interest in this item: remove the declaration first.",
+        )
+    ]
+    assert item in [row.id for row in tab.agenda_model.rows]
+    assert item in [row.id for row in agenda_rows(sample_db, meeting.id)]
+
+
+def test_a_declaration_made_while_the_user_was_asked_stops_the_removal_too(
+    window, sample_db, monkeypatch
+):
+    tab = open_meetings(window)
+    tab.table.selectRow(0)
+    meeting = tab.current_meeting()
+    item = save_item(sample_db, meeting.id, ItemInput("Commissioning of early help"))
+    tab.refresh()
+    assert tab.select_meeting(meeting.id)
+    people = {c.text.split(" (")[0]: c.id for c in person_choices(sample_db)}
+    shown: list[str] = []
+
+    def question(*_args, **_kwargs):  # someone else records a declaration meanwhile
+        add_declaration(
+            sample_db,
+            meeting.id,
+            DeclarationInput(people["Liz Mead"], "A governor of the provider", agenda_item_id=item),
+        )
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text)
+    )
+    assert select_where(tab.agenda, lambda row: row.id == item)
+    remove_button(tab).click()
+    assert shown == ["Liz Mead declared an interest in this item: remove the declaration first."]
+    assert item in [row.id for row in agenda_rows(sample_db, meeting.id)]

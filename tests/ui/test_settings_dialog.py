@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QTabWidget
 
 from lscb_desktop.models import ReviewType
 from lscb_desktop.services.reviews import CaseReviewInput, save_case_review
@@ -101,3 +101,52 @@ def test_an_offices_own_convention_and_older_history_are_saved_and_used(dialog, 
     qtbot.keyClicks(review.reference, "SCR 2015-01")
     review.save()
     assert "is not an anonymised reference" in review.form.message("reference")
+
+
+def test_the_attendance_settings_are_shown_and_saved(dialog, qtbot, sample_db):
+    tabs = dialog.findChild(QTabWidget)
+
+    def page_of(widget) -> str:
+        return next(
+            tabs.tabText(i) for i in range(tabs.count()) if tabs.widget(i).isAncestorOf(widget)
+        )
+
+    for widget in (
+        dialog.apology_reasons,
+        dialog.lay_members_count_for_quorum,
+        dialog.show_percentages,
+        dialog.attendance_threshold,
+    ):
+        assert page_of(widget) == "Atte&ndance"
+    before = load_settings(sample_db)
+    assert dialog.apology_reasons.toPlainText() == before.apology_reasons
+    assert dialog.lay_members_count_for_quorum.text() == "Lay members count towards quorum"
+    assert not dialog.lay_members_count_for_quorum.isChecked()
+    assert dialog.show_percentages.text() == "Show percentages beside counts"
+    assert dialog.show_percentages.isChecked()
+    dialog.apology_reasons.setPlainText("Council business\n\n  Illness \nJury service")
+    dialog.lay_members_count_for_quorum.setChecked(True)
+    dialog.show_percentages.setChecked(False)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 1
+    saved = load_settings(sample_db)
+    assert saved.reasons == ["Council business", "Illness", "Jury service"]
+    assert saved.lay_members_count_for_quorum is True
+    assert saved.show_percentages is False
+
+
+def test_a_reason_over_120_characters_is_refused_under_the_field(dialog, qtbot, sample_db):
+    before = load_settings(sample_db)
+    typed = "Illness\n" + "Attending a multi-agency strategy meeting " * 4
+    dialog.apology_reasons.setPlainText(typed)
+    dialog.show_percentages.setChecked(False)
+    tabs = dialog.findChild(QTabWidget)
+    tabs.setCurrentIndex(0)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    message = dialog.form.message("apology_reasons")
+    assert message.startswith("Line 2 (“Attending a multi-agency strategy meetin…”) is 167")
+    assert "a reason for apologies is a short phrase of at most 120" in message
+    assert dialog.result() == 0
+    assert dialog.apology_reasons.toPlainText() == typed  # what was typed is kept
+    assert tabs.currentWidget().isAncestorOf(dialog.apology_reasons)  # shown where it is
+    assert load_settings(sample_db) == before

@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from lscb_desktop.models import Agency
+from lscb_desktop.services.agencies import AgencyInput, agency_rows, save_agency
+from lscb_desktop.services.groups import group_input, group_rows
 from lscb_desktop.ui.member_dialog import MemberDialog
 from lscb_desktop.ui.subgroups_tab import NewGroupDialog
 
@@ -140,3 +143,97 @@ def test_a_new_group_is_added_then_archived_and_restored(window, answer, message
     tab.archive_button.click()
     tab.show_archived.setChecked(False)
     assert "Neglect Task and Finish Group" in group_names(tab)
+
+
+def partner_names(tab) -> list[str]:
+    model = tab.terms.partners.list_model
+    return [model.index(row).data() for row in range(model.rowCount())]
+
+
+def tick(qtbot, tab, name: str) -> None:
+    """Ticks (or unticks) an agency as a user does: select it, press the space bar."""
+    view = tab.terms.partners
+    view.setFocus()
+    view.setCurrentIndex(view.list_model.index(partner_names(tab).index(name)))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+
+
+def ticked(tab) -> list[str]:
+    model = tab.terms.partners.list_model
+    return [
+        model.index(row).data()
+        for row in range(model.rowCount())
+        if model.index(row).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    ]
+
+
+def test_the_partners_a_quorum_requires_are_ticked_and_saved(window, qtbot, sample_db):
+    tab = open_group(window, "Scrutiny and Assurance Group")
+    tab.details.setCurrentIndex(1)
+    assert ticked(tab) == []
+    assert tab.terms.rule_text.text() == "Quorate with at least 3 agencies represented."
+    tick(qtbot, tab, "Bedfordshire Police")
+    tick(qtbot, tab, "Luton Clinical Commissioning Group")
+    assert ticked(tab) == ["Bedfordshire Police", "Luton Clinical Commissioning Group"]
+    assert tab.terms.rule_text.text() == (
+        "Quorate with at least 3 agencies represented, including Bedfordshire Police and "
+        "Luton Clinical Commissioning Group."
+    )
+    tab.save_terms_button.click()
+    row = group_names(tab).index("Scrutiny and Assurance Group")
+    assert tab.proxy.index(row, 6).data() == "3 agencies, with Beds Police and Luton CCG"
+    # Away and back: the ticks are as saved; the quick button ticks every statutory partner.
+    tab.table.selectRow(0)
+    tab.table.selectRow(group_names(tab).index("Scrutiny and Assurance Group"))
+    assert ticked(tab) == ["Bedfordshire Police", "Luton Clinical Commissioning Group"]
+    tab.terms.statutory_button.click()
+    statutory = sorted(r.name for r in agency_rows(sample_db) if r.statutory_partner)
+    assert sorted(ticked(tab)) == statutory
+    tick(qtbot, tab, "Lay Members")  # a statutory partner in the sample, but not for this
+    tab.terms.quorum.setValue(0)
+    tab.save_terms_button.click()
+    saved = next(r for r in group_rows(sample_db) if r.name == "Scrutiny and Assurance Group")
+    assert sorted(name for _, name in saved.quorum_partners) == [
+        name for name in statutory if name != "Lay Members"
+    ]
+    assert tab.proxy.index(row, 6).data().startswith("With ")
+    tab.terms.clear_partners_button.click()
+    assert ticked(tab) == []
+    assert tab.terms.rule_text.text().startswith("No quorum rule")
+
+
+def test_a_partner_removed_meanwhile_is_refused_under_the_field_and_the_ticks_are_kept(
+    window, qtbot, sample_db
+):
+    merged = save_agency(sample_db, AgencyInput(name="Merged Trust"))
+    tab = open_group(window, "Multi-Agency Audit Group")
+    tab.table.selectRow(0)  # the form reads the agencies as it shows a group
+    tab.table.selectRow(group_names(tab).index("Multi-Agency Audit Group"))
+    tab.details.setCurrentIndex(1)
+    before = group_input(sample_db, tab.terms.group_id)
+    tick(qtbot, tab, "Merged Trust")
+    tab.terms.purpose.setPlainText("Changed")
+    with sample_db.session() as session:  # someone else removes the agency meanwhile
+        session.delete(session.get_one(Agency, merged))
+    tab.save_terms_button.click()
+    assert "no longer on file" in tab.terms.form.message("quorum_partners")
+    assert ticked(tab) == ["Merged Trust"]
+    assert tab.terms.purpose.toPlainText() == "Changed"
+    assert group_input(sample_db, tab.terms.group_id) == before
+
+
+def test_a_new_group_is_given_its_required_partners(window, answer, qtbot, sample_db):
+    tab = open_group(window, "Strategic Board")
+
+    def user(dialog: NewGroupDialog):
+        dialog.form.name.setText("Safeguarding Partners Executive")
+        dialog.form.partners.setFocus()
+        dialog.form.statutory_button.click()
+        dialog.save()
+
+    answer(NewGroupDialog, user)
+    tab.new_button.click()
+    group = tab.current_group()
+    assert group.name == "Safeguarding Partners Executive"
+    statutory = sorted(r.name for r in agency_rows(sample_db) if r.statutory_partner)
+    assert sorted(name for _, name in group.quorum_partners) == statutory
