@@ -11,7 +11,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lscb_desktop.cli import main
-from lscb_desktop.models import Agency, AttendanceStatus, DeclarationAction, Group, Meeting, Person
+from lscb_desktop.models import (
+    Agency,
+    AttendanceStatus,
+    DeclarationAction,
+    Group,
+    Meeting,
+    MeetingStatus,
+    Person,
+)
 from lscb_desktop.services.agenda import agenda_rows
 from lscb_desktop.services.attendance import item_quorums, meeting_sheet
 from lscb_desktop.services.attendance_recording import record_attendance, record_details
@@ -29,7 +37,7 @@ def held_lig(db) -> int:
         ids = session.scalars(
             select(Meeting.id)
             .join(Group, Group.id == Meeting.group_id)
-            .where(Group.short_name == "LIG", Meeting.status == "held")
+            .where(Group.short_name == "LIG", Meeting.status == MeetingStatus.HELD)
             .order_by(Meeting.starts_at)
         ).all()
     return next(i for i in ids if meeting_sheet(db, i).complete)

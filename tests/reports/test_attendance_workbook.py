@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from lscb_desktop.models import Agency, Group, Meeting, Membership, Person, Role
+from lscb_desktop.models import Agency, Group, Meeting, MeetingStatus, Membership, Person, Role
 from lscb_desktop.services.attendance import meeting_sheet
 from lscb_desktop.services.attendance_figures import NO_MEMBER, attendance_figures
 from lscb_desktop.services.attendance_recording import record_attendance, unconfirm_attendance
@@ -153,7 +153,7 @@ def first_held(db, group: str, period=LAST_YEAR) -> int:
         return session.scalars(
             select(Meeting.id)
             .join(Group, Group.id == Meeting.group_id)
-            .where(Group.name == group, Meeting.status == "held")
+            .where(Group.name == group, Meeting.status == MeetingStatus.HELD)
             .where(Meeting.starts_at >= dt.datetime.combine(period.start, dt.time()))
             .order_by(Meeting.starts_at)
         ).first()
