@@ -48,6 +48,8 @@ class AgencyMove:
 
     @property
     def question(self) -> str:
+        if not self.new_agency and self.old_agency:
+            return f"From which date does {self.person} no longer represent {self.old_agency}?"
         return f"From which date does {self.person} represent {self._new}?"
 
     def explanation(self) -> str:
@@ -61,9 +63,10 @@ class AgencyMove:
         """What was done, once the person was saved with ``moved_on=on``."""
         running = [s for s in self.seats if s.end_date is None or s.end_date >= on]
         if not running:
+            stay = "stay" if len({seat.group for seat in self.seats}) > 1 else "stays"
             return (
-                f"{self.person} now works for {self._new}. Their memberships "
-                f"({_groups(self.seats)}) ended before {on:%d/%m/%Y} and stay with {self._old}."
+                f"{self.person} now works for {self._new}. Their {_memberships(list(self.seats))} "
+                f"ended before {on:%d/%m/%Y} and {stay} with {self._old}."
             )
         continued = [s for s in running if s.start_date < on]
         changed = [s for s in running if s.start_date >= on]

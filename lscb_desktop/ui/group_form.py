@@ -138,8 +138,8 @@ class GroupForm(QWidget):
         self.rule_text.setText(
             f"Quorate with {rule.text}."
             if rule.is_set
-            else "No quorum rule: every meeting "
-            "shows the agencies represented, but never quorate or not."
+            else "No quorum rule: meetings show the agencies represented, without saying "
+            "whether they were quorate."
         )
 
     def tick_statutory_partners(self) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lscb_desktop.models import ChangeLogEntry, Membership, Person, Role
-from lscb_desktop.services.agency_moves import agency_move
+from lscb_desktop.services.agency_moves import AgencyMove, Seat, agency_move
 from lscb_desktop.services.groups import group_rows
 from lscb_desktop.services.members import (
     HasHistory,
@@ -336,3 +336,20 @@ def test_a_person_on_file_who_joins_a_group_with_a_new_agency_moves_their_other_
     board_now = next(r for r in group_members(sample_db, board) if r.person_id == carol)
     assert board_now.agency == "National Probation Service and BeNCH CRC"
     assert board_now.membership_id != board_row.membership_id
+
+
+def test_a_move_to_no_agency_and_memberships_over_before_it_are_said_plainly(sample_db):
+    carol = person_id(sample_db, "Carol Pennington")
+    move = agency_move(sample_db, carol, None)
+    assert move is not None
+    assert move.question == "From which date does Carol Pennington no longer represent CAFCASS?"
+    over = AgencyMove(
+        "Ann Example",
+        "Police",
+        "Council",
+        (Seat("Test Group", dt.date(2020, 1, 1), dt.date(2021, 3, 31)),),
+    )
+    assert over.outcome(dt.date(2026, 11, 1)) == (
+        "Ann Example now works for Council. Their membership of Test Group ended before "
+        "01/11/2026 and stays with Police."
+    )
