@@ -32,12 +32,12 @@ def agency_columns(board_term: str) -> list[Column[AgencyRow]]:
         Column("Short name", lambda r: r.short_name, 90),
         Column("Sector", lambda r: r.sector, 110),
         Column("Statutory partner", lambda r: "Yes" if r.statutory_partner else "No", 110),
-        Column(f"{board_term} members", lambda r: "; ".join(r.representatives) or "—", 300),
+        Column(f"{board_term} members", lambda r: "; ".join(r.representatives) or "—", 250),
         Column("Counts for quorum", lambda r: "Yes" if r.counts_for_quorum else "No", 120),
         Column(
             "Flag",
             lambda r: f"Statutory partner with no {board_term} member" if r.unrepresented else "",
-            260,
+            250,
         ),
     ]
 
