@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,29 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 
-from lscb_desktop.models import Base, Membership, Person, Role
+from lscb_desktop.models import (
+    Agency,
+    Attendance,
+    AttendanceStatus,
+    Base,
+    Declaration,
+    DeclarationAction,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Person,
+    Role,
+)
+from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.attendance_recording import (
+    confirm_attendance,
+    record_attendance,
+    record_details,
+)
+from lscb_desktop.services.declarations import DeclarationInput, add_declaration
 from lscb_desktop.services.files import OutputError
+from lscb_desktop.services.guests import add_guest
+from lscb_desktop.services.people import person_input, save_person
 from lscb_desktop.services.workbook import ImportFailed, export_workbook, import_workbook
 from lscb_desktop.store import Database
 
@@ -41,13 +63,102 @@ def fingerprint(database: Database) -> dict[str, int]:
         }
 
 
+def count(database: Database, model: type) -> int:
+    with database.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Added:
+    """What add_new_kinds added to the sample, to find in the workbook."""
+
+    mover: str
+    old_agency: str
+    new_agency: str
+    confirmed: dt.date
+    guest: str
+    declared: str
+
+
+def add_new_kinds(database: Database) -> Added:
+    """A record of each kind issue 12 brought, found in the sample by what it is: a member who
+    moves agency (after meetings they attended), an agency that does not count for quorum, a
+    quorum partner, a reason, a late arrival, a guest for two items, a declaration for an item
+    and one for the whole meeting, and a meeting's attendance confirmed with the minutes."""
+    with database.session() as session:
+        held = session.scalars(
+            select(Meeting)
+            .where(Meeting.status == MeetingStatus.HELD)
+            .where(Meeting.attendance_confirmed_on.is_(None))
+            .order_by(Meeting.starts_at)
+        ).all()
+        meeting = next(
+            m for m in held if len(m.agenda_items) >= 3 and meeting_sheet(database, m.id).complete
+        )
+        items = [i.id for i in meeting.agenda_items[1:3]]
+        records = sorted(meeting.attendance, key=lambda a: a.person.name)
+        present = next(a for a in records if a.status is AttendanceStatus.PRESENT)
+        mover = next(
+            a.person
+            for a in records
+            if a.person.email and a.person.agency is not None and a is not present
+        )
+        old_agency = mover.agency.name if mover.agency else ""
+        new_agency = session.scalars(
+            select(Agency).where(Agency.id != mover.agency_id).order_by(Agency.name)
+        ).first()
+        assert new_agency is not None
+        new_agency.counts_for_quorum = False
+        meeting.group.quorum_partners = [new_agency]
+        ids = (meeting.id, present.person_id, mover.id, new_agency.id, new_agency.name)
+        names = (mover.name, present.person.name)
+        day = meeting.starts_at.date()
+        arrived = (meeting.starts_at + dt.timedelta(minutes=25)).time()
+    meeting_id, present_id, mover_id, agency_id, agency_name = ids
+    record_details(database, meeting_id, present_id, arrived_at=arrived, notes="Late train")
+    record_attendance(database, meeting_id, mover_id, AttendanceStatus.APOLOGIES)
+    record_details(database, meeting_id, mover_id, reason="Caring responsibilities")
+    add_guest(
+        database,
+        meeting_id,
+        "Priya Shah",
+        "Barnfield College",
+        job_title="Head of Safeguarding",
+        item_ids=items,
+    )
+    add_declaration(
+        database,
+        meeting_id,
+        DeclarationInput(present_id, "A governor of the college", agenda_item_id=items[1]),
+    )
+    add_declaration(
+        database,
+        meeting_id,
+        DeclarationInput(mover_id, "Employed by a bidder", DeclarationAction.LEFT_ROOM),
+    )
+    confirmed = day + dt.timedelta(days=30)
+    confirm_attendance(database, meeting_id, confirmed)
+    person = person_input(database, mover_id)
+    save_person(
+        database,
+        dataclasses.replace(person, agency_id=agency_id, moved_on=day + dt.timedelta(days=1)),
+        mover_id,
+    )
+    return Added(names[0], old_agency, agency_name, confirmed, "Priya Shah", names[1])
+
+
 def test_export_import_export_gives_the_same_records(sample_db, empty_db, tmp_path):
+    added = add_new_kinds(sample_db)
     first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
     export_workbook(sample_db, first)
     result = import_workbook(empty_db, first)
     export_workbook(empty_db, second)
-    assert result.created["People"] == 65
-    assert result.created["Attendance"] == 949
+    for model, sheet in (
+        (Person, "People"),
+        (Attendance, "Attendance"),
+        (Declaration, "Declarations"),
+    ):
+        assert result.created[sheet] == count(sample_db, model) == count(empty_db, model), sheet
     one, two = sheets(first), sheets(second)
     assert list(one) == [
         "Settings",
@@ -66,6 +177,42 @@ def test_export_import_export_gives_the_same_records(sample_db, empty_db, tmp_pa
     ]
     for name in one:
         assert one[name] == two[name], name
+    # The new kinds are in it, and came back.
+    members = one["Memberships"]
+    spells = {
+        row[members[0].index("Represents")]
+        for row in members[1:]
+        if row[members[0].index("Name")] == added.mover
+    }
+    assert {added.old_agency, added.new_agency} <= spells
+    attendance = one["Attendance"]
+    header = attendance[0]
+    mover = [r for r in attendance[1:] if r[header.index("Name")] == added.mover]
+    assert {r[header.index("Agency on the day")] for r in mover} >= {added.old_agency}
+    assert "Caring responsibilities" in {r[header.index("Reason")] for r in mover}
+    assert any(r[header.index("Notes")] == "Late train" for r in attendance[1:])
+    assert any(r[header.index("Arrived")] is not None for r in attendance[1:])
+    guests = one["Guests"]
+    guest = next(r for r in guests[1:] if r[guests[0].index("Name")] == added.guest)
+    assert guest[guests[0].index("Job title")] == "Head of Safeguarding"
+    assert guest[guests[0].index("For items")] == "2; 3"
+    declarations = one["Declarations"]
+    actions = {
+        (r[declarations[0].index("Name")], r[declarations[0].index("Item")]): r[
+            declarations[0].index("Action")
+        ]
+        for r in declarations[1:]
+    }
+    assert actions[(added.mover, None)] == "Left the room"
+    assert actions[(added.declared, 3)] == "Stayed and took part"
+    meetings = one["Meetings"]
+    confirmed = [r[meetings[0].index("Attendance confirmed")] for r in meetings[1:]]
+    assert dt.datetime.combine(added.confirmed, dt.time()) in confirmed
+    agencies = one["Agencies"]
+    counts = {r[0]: r[agencies[0].index("Counts for quorum")] for r in agencies[1:]}
+    assert counts[added.new_agency] == "No"
+    groups = one["Groups"]
+    assert added.new_agency in {r[groups[0].index("Quorum partners")] for r in groups[1:]}
 
 
 def test_the_workbook_holds_dates_as_dates_and_readable_values(sample_db, tmp_path):

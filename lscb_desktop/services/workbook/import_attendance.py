@@ -255,6 +255,8 @@ class AttendanceSheets(ImporterBase):
             interest = values.get("interest") or ""
             if len(interest) > INTEREST_LENGTH:
                 row.fail("Interest", f"this is over {INTEREST_LENGTH:,} characters; shorten it")
+            if person is None and not row.failed:
+                row.fail("Name", "say who declared the interest: a name or an email")
             if row.failed or meeting is None or not isinstance(person, Person):
                 continue
             item = self.item(meeting, number) if number is not None else None

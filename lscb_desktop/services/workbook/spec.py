@@ -224,7 +224,7 @@ DECLARATIONS = Sheet(
     (
         *_MEETING_REF,
         Field("Item", "@item", N, width=8, minimum=1, maximum=999),
-        *_person_ref("", required=True),
+        *_person_ref(""),
         Field("Interest", "interest", T, required=True, width=50),
         Field("Action", "action", E, enum=DeclarationAction, width=20),
         Field("Notes", "notes", T, width=40),
