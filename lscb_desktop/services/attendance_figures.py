@@ -211,10 +211,17 @@ def _agency_rates(held: list[_Held], group_label: str | None) -> list[AgencyRate
 
 
 def _absent_agencies(
-    session: Session, rates: list[AgencyRate], group_ids: set[int], group_label: str | None
+    session: Session,
+    rates: list[AgencyRate],
+    group_ids: set[int],
+    group_label: str | None,
+    period: Period,
 ) -> list[AgencyRate]:
     """Rows for agencies that sit on a group now but had no member there in the period (a
-    member appointed after it), so that an agency is not simply missing from the table."""
+    member appointed after it), so that an agency is not simply missing from the table.
+
+    A seat held now by someone who was a member of the group in the period (and has since moved
+    to another agency) adds no row: a move changes nothing in a past period's figures."""
     if not group_ids:
         return []
     today = clock.today()
@@ -225,6 +232,15 @@ def _absent_agencies(
         .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
         .options(selectinload(Membership.agency), selectinload(Membership.group))
     ).all()
+    members_then = {
+        (person_id, group_id)
+        for person_id, group_id in session.execute(
+            select(Membership.person_id, Membership.group_id)
+            .where(Membership.group_id.in_(group_ids))
+            .where(Membership.start_date <= period.end)
+            .where((Membership.end_date.is_(None)) | (Membership.end_date >= period.start))
+        )
+    }
     shown = {(r.agency_id, r.group) for r in rates}
     extra: dict[tuple[int, str], AgencyRate] = {}
     for membership in current:
@@ -233,6 +249,8 @@ def _absent_agencies(
             continue
         if not role_counts(membership.role, lay_count):
             continue
+        if (membership.person_id, membership.group_id) in members_then:
+            continue  # a member then, for another agency: moved since
         group = group_label or membership.group.name
         if (agency.id, group) not in shown:
             extra[(agency.id, group)] = AgencyRate(agency.id, agency.name, group, 0, 0, NO_MEMBER)
@@ -273,9 +291,9 @@ def attendance_figures(
         label = session.get_one(Group, group_id).name if group_id is not None else ALL_GROUPS
         groups = {group_id} if group_id is not None else _groups_held(session, period)
         agencies = _agency_rates(held, None)
-        agencies += _absent_agencies(session, agencies, groups, None)
+        agencies += _absent_agencies(session, agencies, groups, None, period)
         totals = _agency_rates(held, label)
-        totals += _absent_agencies(session, totals, groups, label)
+        totals += _absent_agencies(session, totals, groups, label, period)
         return Figures(
             period=period,
             group=label,
@@ -353,7 +371,7 @@ def attendance_grids(
             ]
             lines.sort(key=lambda line: (line.sort_name.casefold(), line.agency.casefold()))
             agencies = _agency_rates(meetings, None)
-            agencies += _absent_agencies(session, agencies, {group.id}, None)
+            agencies += _absent_agencies(session, agencies, {group.id}, None, period)
             grids.append(
                 GroupGrid(
                     group.id,

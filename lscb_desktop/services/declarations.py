@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lscb_desktop.models import AgendaItem, Declaration, DeclarationAction, Meeting, Person
+from lscb_desktop.models import (
+    Agency,
+    AgendaItem,
+    Attendance,
+    Declaration,
+    DeclarationAction,
+    Meeting,
+    Person,
+)
+from lscb_desktop.models.meetings import seat_on_the_day
 from lscb_desktop.services.concurrency import changed_since_shown
 from lscb_desktop.services.confirmation import locked_meeting, log_after_confirmation
 from lscb_desktop.services.validation import Collector, InvalidInput
@@ -34,6 +43,7 @@ class DeclarationRow:
     person_id: int
     name: str
     sort_name: str
+    #: The agency they represented at the meeting.
     agency: str
     interest: str
     action: DeclarationAction
@@ -70,7 +80,19 @@ def declaration_rows(
         query = query.where(Declaration.meeting_id == meeting_id)
     if person_id is not None:
         query = query.where(Declaration.person_id == person_id)
-    rows = [_row(d) for d in session.scalars(query)]
+    declarations = session.scalars(query).all()
+    recorded = {
+        (a.meeting_id, a.person_id): a.agency
+        for a in session.scalars(
+            select(Attendance)
+            .where(
+                Attendance.meeting_id.in_({d.meeting_id for d in declarations}),
+                Attendance.person_id.in_({d.person_id for d in declarations}),
+            )
+            .options(selectinload(Attendance.agency))
+        )
+    }
+    rows = [_row(session, d, recorded) for d in declarations]
     if meeting_id is not None:
         rows.sort(key=lambda r: (r.item_number, r.sort_name.casefold(), r.id))
     else:
@@ -78,10 +100,19 @@ def declaration_rows(
     return rows
 
 
-def _row(declaration: Declaration) -> DeclarationRow:
+def _row(
+    session: Session, declaration: Declaration, recorded: dict[tuple[int, int], Agency | None]
+) -> DeclarationRow:
     item = declaration.agenda_item
     person = declaration.person
     meeting = declaration.meeting
+    # The agency they represented at the meeting: as recorded, or their membership's that day.
+    key = (meeting.id, person.id)
+    if key in recorded:
+        agency = recorded[key]
+    else:
+        agency_id = seat_on_the_day(session.connection(), meeting.id, person.id)[0]
+        agency = session.get(Agency, agency_id) if agency_id is not None else None
     return DeclarationRow(
         id=declaration.id,
         meeting_id=meeting.id,
@@ -93,7 +124,7 @@ def _row(declaration: Declaration) -> DeclarationRow:
         person_id=person.id,
         name=person.display_name,
         sort_name=person.name,
-        agency=person.agency.name if person.agency else "",
+        agency=agency.name if agency else "",
         interest=declaration.interest,
         action=declaration.action,
         notes=declaration.notes,

@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from lscb_desktop import clock
-from lscb_desktop.models import Meeting, MeetingStatus, Membership
-from lscb_desktop.reports.attendance_data import GroupGrid
+from lscb_desktop.models import Meeting, MeetingStatus
 from lscb_desktop.reports.attendance_workbook import WorkbookSpec, iter_attendance_workbook
 from lscb_desktop.reports.calendar import build_calendar
 from lscb_desktop.reports.meeting_docs import build_agenda, build_register
@@ -45,7 +43,6 @@ from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.meetings import meeting_rows
 from lscb_desktop.services.periods import Period
 from lscb_desktop.services.progress import Progress
-from lscb_desktop.services.quorum import role_counts
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.store import Database
 
@@ -108,7 +105,6 @@ def iter_export_attendance(
         confirmed_only=confirmed_only,
         left_out=_unconfirmed(database, period, group_ids) if confirmed_only else 0,
     )
-    grids = _without_moved_seats(database, grids)
     yield from iter_attendance_workbook(grids, spec, target)
 
 
@@ -125,55 +121,6 @@ def _unconfirmed(database: Database, period: Period, group_ids: list[int] | None
         query = query.where(Meeting.group_id.in_(group_ids))
     with database.session() as session:
         return int(session.scalar(query) or 0)
-
-
-def _without_moved_seats(database: Database, grids: list[GroupGrid]) -> list[GroupGrid]:
-    """Leaves out the rows "No member during the period" whose only member now is someone who
-    moved to that agency from another (their membership continued for it): a move must change
-    nothing in a past period's workbook, and the agency was not on the group then.
-
-    The figures add those rows from today's memberships; this undoes it for moves only, until
-    :mod:`lscb_desktop.services.attendance_figures` leaves continued seats out itself.
-    """
-    noted = {(g.group_id, r.agency_id) for g in grids for r in g.agencies if r.note}
-    if not noted:
-        return grids
-    today = clock.today()
-    with database.session() as session:
-        current = session.scalars(
-            select(Membership)
-            .where(Membership.group_id.in_({group for group, _ in noted}))
-            .where(Membership.start_date <= today)
-            .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
-        ).all()
-        ended: dict[tuple[int, int, dt.date | None], set[int | None]] = {}
-        for m in session.scalars(
-            select(Membership).where(
-                Membership.person_id.in_({m.person_id for m in current}),
-                Membership.end_date.is_not(None),
-            )
-        ):
-            ended.setdefault((m.person_id, m.group_id, m.end_date), set()).add(m.agency_id)
-    appointed: set[tuple[int, int | None]] = set()
-    lay_count = load_settings(database).lay_members_count_for_quorum
-    for membership in current:
-        if not role_counts(membership.role, lay_count):
-            continue  # never gives an agency a row of its own
-        before = membership.start_date - dt.timedelta(days=1)
-        earlier = ended.get((membership.person_id, membership.group_id, before), set())
-        if not earlier - {membership.agency_id}:  # not a seat continued from another agency
-            appointed.add((membership.group_id, membership.agency_id))
-    return [
-        replace(
-            grid,
-            agencies=[
-                rate
-                for rate in grid.agencies
-                if not rate.note or (grid.group_id, rate.agency_id) in appointed
-            ],
-        )
-        for grid in grids
-    ]
 
 
 def export_calendar(

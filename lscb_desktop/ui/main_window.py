@@ -232,10 +232,10 @@ class MainWindow(QMainWindow):
                 tab.inner.setCurrentIndex(1)
                 tab.actions_page.show_action(record_id)
         elif kind == "attendance":
-            tab = self.attendance_tab
-            self.tabs.setCurrentWidget(tab)
-            tab.inner.setCurrentWidget(tab.record)
-            tab.record.select_meeting(record_id)
+            attendance = self.attendance_tab
+            self.tabs.setCurrentWidget(attendance)
+            attendance.inner.setCurrentWidget(attendance.record)
+            attendance.record.select_meeting(record_id)
         elif kind == "audit":
             self.tabs.setCurrentWidget(self.audits_tab)
             from lscb_desktop.services.audits import audit_input  # noqa: PLC0415

@@ -408,3 +408,30 @@ def test_the_meeting_holds_nothing_it_should_not(room):
             room.meeting["june"],
             room.meeting["sept"],
         }
+
+
+def test_an_agency_appointed_after_the_period_is_listed_but_a_move_adds_nothing(room):
+    everyone(room, "june")
+    probation = save_agency(room.db, AgencyInput(name="Probation"))
+    before = attendance_figures(room.db, LAST_YEAR, room.group)
+    bob = person_input(room.db, room.person["Bob"])
+    save_person(room.db, dataclasses.replace(bob, agency_id=probation), room.person["Bob"])
+    assert attendance_figures(room.db, LAST_YEAR, room.group) == before  # moved, not appointed
+    add_member(
+        room.db,
+        room.group,
+        MembershipInput(role=Role.LAY_MEMBER, start_date=dt.date(2026, 11, 1)),
+        person=PersonInput(name="Pat", agency_id=room.agency["Lay members"]),  # does not count
+    )
+    newcomer = save_agency(room.db, AgencyInput(name="Youth Justice"))
+    add_member(
+        room.db,
+        room.group,
+        MembershipInput(role=Role.MEMBER, start_date=dt.date(2026, 11, 1)),
+        person=PersonInput(name="Yan", agency_id=newcomer),
+    )
+    after = attendance_figures(room.db, LAST_YEAR, room.group)
+    added = [r for r in after.agencies if r not in before.agencies]
+    assert [(r.agency, r.meetings, r.note) for r in added] == [
+        ("Youth Justice", 0, "No member during the period")
+    ]
