@@ -41,7 +41,9 @@ GROUP_COLUMNS: list[Column[GroupRow]] = [
         "Quorum",
         lambda r: r.quorum,
         90,
-        sort=lambda r: (r.quorum_agencies or 0, len(r.quorum_partners)),
+        # By the number of agencies, then the partners required (a number: the proxy sorts
+        # numbers and text, not tuples).
+        sort=lambda r: (r.quorum_agencies or 0) * 1000 + len(r.quorum_partners),
     ),
     Column("Accountable to", lambda r: r.accountable_to, 190),
     Column("Members", lambda r: r.current_members, 70),

@@ -10,6 +10,7 @@ from lscb_desktop.services.agencies import AgencyInput, agency_rows, save_agency
 from lscb_desktop.services.groups import group_input, group_rows
 from lscb_desktop.ui.member_dialog import MemberDialog
 from lscb_desktop.ui.subgroups_tab import NewGroupDialog
+from lscb_desktop.ui.table_model import ROW_ROLE
 from lscb_desktop.ui.tables import select_index
 
 
@@ -244,3 +245,17 @@ def test_a_new_group_is_given_its_required_partners(window, answer, qtbot, sampl
     assert group.name == "Safeguarding Partners Executive"
     statutory = sorted(r.name for r in agency_rows(sample_db) if r.statutory_partner)
     assert sorted(name for _, name in group.quorum_partners) == statutory
+
+
+def test_the_groups_sort_by_their_quorum_number_then_partners(window, qtbot, sample_db):
+    tab = open_group(window, "Scrutiny and Assurance Group")
+    tab.details.setCurrentIndex(1)
+    tick(qtbot, tab, "Bedfordshire Police")
+    tab.save_terms_button.click()
+    tab.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    rows = [tab.proxy.index(row, 0).data(ROW_ROLE) for row in range(tab.proxy.rowCount())]
+    keys = [(r.quorum_agencies or 0, len(r.quorum_partners)) for r in rows]
+    assert keys == sorted(keys)
+    sag = [r.name for r in rows].index("Scrutiny and Assurance Group")
+    assert keys[sag] == (3, 1)
+    assert tab.proxy.index(sag, 6).data() == "3 agencies, with Beds Police"
