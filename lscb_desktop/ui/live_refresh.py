@@ -26,7 +26,9 @@ INTERVAL = 2000
 #: Which tables each tab shows. Home sums up the rest, so any change is Home's.
 TAB_TABLES: dict[str, frozenset[str]] = {
     "board": frozenset({"person", "membership", "agency", "board_group", "setting"}),
-    "subgroups": frozenset({"person", "membership", "agency", "board_group", "setting"}),
+    "subgroups": frozenset(
+        {"person", "membership", "agency", "board_group", "group_quorum_partner", "setting"}
+    ),
     "meetings": frozenset(
         {
             "meeting",
@@ -45,6 +47,10 @@ TAB_TABLES: dict[str, frozenset[str]] = {
         {
             "attendance",
             "guest",
+            "guest_item",
+            "declaration",
+            "agenda_item",
+            "group_quorum_partner",
             "meeting",
             "membership",
             "person",

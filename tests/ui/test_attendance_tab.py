@@ -1,14 +1,37 @@
-"""The Attendance tab: recording a meeting from the keyboard, the live quorum, the figures."""
+"""The Attendance tab's Record page, driven as a user would: the keys, the substitute dialog,
+Backspace and Delete, how much is recorded, the quorum and who it counts."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from lscb_desktop.services.attendance_figures import attendance_figures
-from lscb_desktop.services.meetings import meeting_rows
-from lscb_desktop.services.periods import parse_period
-from lscb_desktop.ui.meeting_dialogs import MeetingDialog
+from lscb_desktop.models import AttendanceStatus
+from lscb_desktop.services.attendance import meeting_sheet
+from lscb_desktop.services.attendance_recording import record_attendance
+from lscb_desktop.ui.attendance_dialogs import NO_ONE_YET
+from tests.ui.attendance_scene import Scene, build_scene, while_open
+
+P, A, S, X = (
+    AttendanceStatus.PRESENT,
+    AttendanceStatus.APOLOGIES,
+    AttendanceStatus.SUBSTITUTE,
+    AttendanceStatus.ABSENT,
+)
+
+
+@pytest.fixture
+def scene(sample_db) -> Scene:
+    return build_scene(sample_db)
+
+
+def open_scene(window, scene: Scene):
+    window.tabs.setCurrentWidget(window.attendance_tab)
+    page = window.attendance_tab.record
+    page.select_meeting(scene.meeting)
+    assert page.meeting.currentData() == scene.meeting
+    return page
 
 
 def statuses(page) -> dict[str, str]:
@@ -18,89 +41,206 @@ def statuses(page) -> dict[str, str]:
     }
 
 
-def test_a_meeting_is_recorded_from_the_keyboard_and_the_quorum_follows(
-    window, answer, qtbot, monkeypatch
-):
-    # A new SAG meeting (quorum: three agencies), recorded row by row with P, A, S and X.
-    window.tabs.setCurrentWidget(window.meetings_tab)
-    answer(
-        MeetingDialog,
-        lambda d: (
-            d.group.setCurrentText("Scrutiny and Assurance Group"),
-            d.starts_at.setDateTime(
-                d.starts_at.dateTime().fromString("18/11/2026 09:30", "dd/MM/yyyy HH:mm")
-            ),
-            d.status.setCurrentText("Held"),
-            d.save(),
-        ),
-    )
-    window.meetings_tab.new_meeting()
-    meeting = window.meetings_tab.current_meeting()
-    window.tabs.setCurrentWidget(window.attendance_tab)
-    page = window.attendance_tab.record
-    page.select_meeting(meeting.id)
-    assert (
-        page.meeting.currentText() == "Wed 18/11/2026 09:30 — Scrutiny and Assurance Group (held)"
-    )
-    assert set(statuses(page).values()) == {"—"}
-    assert page.quorum.text().endswith("Not quorate: 0 agencies (needs 3)</span>")
-    names = list(statuses(page))
+def cell(page, name: str, column: int) -> str:
+    row = next(i for i in range(page.model.rowCount()) if page.model.index(i, 0).data() == name)
+    return page.model.index(row, column).data()
+
+
+def select(page, name: str) -> None:
+    row = next(i for i in range(page.model.rowCount()) if page.model.index(i, 0).data() == name)
     page.table.setFocus()
-    page.table.selectRow(0)
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Stand-in from the NSPCC", True))
+    page.table.selectRow(row)
+
+
+def test_a_meeting_is_recorded_from_the_keyboard_and_the_quorum_follows(window, qtbot, scene):
+    page = open_scene(window, scene)
+    assert list(statuses(page)) == ["Ann Able", "Bob Baker", "Cat Cole", "Dee Dunn", "Eve Evans"]
+    assert set(statuses(page).values()) == {"—"}
+    assert "0 of 5 recorded" in page.recorded.text()
+    assert "Not quorate: 0 agencies (needs 2)" in page.quorum.text()
+    select(page, "Ann Able")
+    typed = while_open(
+        lambda d: (d.field.setEditText("Stand-in from the Council"), d.ok_button.click())
+    )
     for key in (Qt.Key.Key_P, Qt.Key.Key_A, Qt.Key.Key_S, Qt.Key.Key_X, Qt.Key.Key_P):
         qtbot.keyClick(page.table, key)
-    recorded = statuses(page)
-    assert [recorded[n] for n in names[:5]] == [
+    assert typed == []
+    assert list(statuses(page).values()) == [
         "Present",
         "Apologies",
         "Substitute",
         "Absent",
         "Present",
     ]
-    assert page.model.index(2, 4).data() == "Stand-in from the NSPCC"
-    assert page.table.currentIndex().row() == 5  # ready for the next person
-    sheet = page.sheet
-    represented = {r.agency for r in sheet.attendees if r.represents_agency}
-    assert f"{len(represented)} agenc" in page.quorum.text()
-    page.buttons[-3].click()  # All present
-    assert list(statuses(page).values()).count("—") == 0
-    assert "Quorate" in page.quorum.text()
-    assert "Marked" in window.statusBar().currentMessage()
+    assert cell(page, "Cat Cole", 4) == "Stand-in from the Council"
+    assert "5 of 5 recorded" in page.recorded.text()
+    # Ann (police) and Cat's substitute (council) count; Eve is an adviser, Dee the business unit.
+    assert "Quorate: 2 agencies (needs 2)" in page.quorum.text()
+    assert page.counted.text() == "Counted: Test Council, Test Police."
+    assert "Present" in window.statusBar().currentMessage()
 
 
-def test_a_substitute_on_file_is_chosen_from_the_list(window, monkeypatch, qtbot):
-    window.tabs.setCurrentWidget(window.attendance_tab)
-    page = window.attendance_tab.record
-    page.table.setFocus()
-    page.table.selectRow(0)
-    name = page.model.index(0, 0).data()
-    monkeypatch.setattr(
-        QInputDialog, "getItem", lambda _p, _t, _l, options, *a, **k: (options[-1], True)
-    )
+def test_s_then_enter_records_no_one(window, qtbot, scene):
+    """The substitute field starts empty, and Enter on it records nobody: it says what to do."""
+    page = open_scene(window, scene)
+    select(page, "Bob Baker")
+    seen: dict[str, object] = {}
+
+    def press_enter(dialog):
+        seen["typed"] = dialog.field.currentText()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        seen["still open"] = dialog.isVisible()
+        seen["says"] = dialog.form.message("substitute")
+
+    problems = while_open(press_enter)
     qtbot.keyClick(page.table, Qt.Key.Key_S)
-    row = next(r for r in page.sheet.attendees if r.name == name)
-    assert row.substitute_id is not None
-    assert row.status.label == "Substitute"
+    assert statuses(page)["Bob Baker"] == "—"  # nobody was recorded
+    assert meeting_sheet(scene.db, scene.meeting).recorded == 0
+    assert problems == []
+    assert seen == {"typed": "", "still open": True, "says": NO_ONE_YET}
 
 
-def test_the_figures_equal_the_services_for_the_period(window):
-    window.tabs.setCurrentWidget(window.attendance_tab)
-    figures_page = window.attendance_tab.figures
-    window.attendance_tab.inner.setCurrentIndex(1)
-    assert figures_page.period.currentText() == "2026-27"
-    figures_page.group.setCurrentIndex(figures_page.group.findText("Strategic Board"))
-    board = next(r.group_id for r in meeting_rows(window.database) if r.group == "Strategic Board")
-    expected = attendance_figures(window.database, parse_period("2026-27"), board)
-    shown = {
-        figures_page.members_model.index(i, 0).data(): figures_page.members_model.index(i, 7).data()
-        for i in range(figures_page.members_model.rowCount())
-    }
-    assert shown == {r.name: f"{r.rate:.0%}" for r in expected.members}
-    low = [r for r in expected.agencies if r.rate is not None and r.rate < 0.75]
-    assert f"{len(low)} agenc" in figures_page.summary.text()
-    for i, row in enumerate(figures_page.agencies_model.rows):
-        colour = figures_page.agencies_model.index(i, 4).data(Qt.ItemDataRole.BackgroundRole)
-        assert (colour is not None) == (row in low)
-    assert figures_page.chart.series()[0].count() == 1
-    assert figures_page.chart.series()[0].barSets()[0].count() == len(expected.agencies)
+def test_the_designated_substitute_comes_first_and_people_on_the_list_are_not_offered(
+    window, qtbot, scene
+):
+    page = open_scene(window, scene)
+    select(page, "Ann Able")
+    seen: dict[str, object] = {}
+
+    def look(dialog):
+        seen["entries"] = [dialog.field.itemText(i) for i in range(dialog.field.count())]
+        seen["field"] = dialog.field.currentText()
+        dialog.designated_button.click()
+
+    problems = while_open(look)
+    qtbot.keyClick(page.table, Qt.Key.Key_S)
+    assert problems == []
+    entries = seen["entries"]
+    assert entries[0] == "Designated: Sue Stand-in (Test Police)"
+    assert seen["field"] == ""
+    for member in ("Ann Able", "Bob Baker", "Cat Cole", "Dee Dunn", "Eve Evans"):
+        assert not any(entry.startswith(member) for entry in entries), member
+    assert "Oscar Other (Test Health)" in entries
+    assert statuses(page)["Ann Able"] == "Substitute"
+    assert cell(page, "Ann Able", 4) == "Sue Stand-in"
+
+
+def test_a_substitute_from_another_agency_is_asked_about(window, qtbot, scene, monkeypatch):
+    """Oscar is on file with Test Health: standing in for Ann (Test Police) needs a yes; on no,
+    nothing is recorded and the meeting is no more quorate than it was."""
+    page = open_scene(window, scene)
+    asked: list[str] = []
+    reply = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or reply[0]
+    )
+
+    def pick_oscar(dialog):
+        dialog.field.setEditText("Oscar Other (Test Health)")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        said.append(dialog.form.message("substitute"))
+
+    said: list[str] = []
+    select(page, "Ann Able")
+    problems = while_open(pick_oscar)
+    qtbot.keyClick(page.table, Qt.Key.Key_S)
+    assert problems == []
+    assert asked == [
+        "Oscar Other is from Test Health, not Test Police. Record them as the substitute for "
+        "Ann Able, representing Test Police?"
+    ]
+    assert said == ["Not recorded: pick someone else, or Cancel."]
+    assert statuses(page)["Ann Able"] == "—"
+    assert "0 agencies" in page.quorum.text()
+
+    reply[0] = QMessageBox.StandardButton.Yes
+    select(page, "Ann Able")
+    problems = while_open(pick_oscar)
+    qtbot.keyClick(page.table, Qt.Key.Key_S)
+    assert problems == []
+    assert statuses(page)["Ann Able"] == "Substitute"
+    assert cell(page, "Ann Able", 4) == "Oscar Other (from Test Health)"
+    assert page.counted.text() == "Counted: Test Police."  # the seat's agency, not Oscar's
+
+
+def test_someone_on_the_list_cannot_be_typed_in_as_a_substitute(window, qtbot, scene):
+    page = open_scene(window, scene)
+    select(page, "Ann Able")
+    said: list[str] = []
+
+    def type_bob(dialog):
+        dialog.field.setEditText("bob baker")
+        dialog.ok_button.click()
+        said.append(dialog.form.message("substitute"))
+
+    problems = while_open(type_bob)
+    qtbot.keyClick(page.table, Qt.Key.Key_S)
+    assert problems == []
+    assert said == [
+        "Bob Baker is on this meeting's list already (in their own right or for someone else), "
+        "so cannot also attend for this member."
+    ]
+    assert statuses(page)["Ann Able"] == "—"
+
+
+def test_backspace_and_delete_clear_the_selected_row(window, qtbot, scene):
+    """The keys the tooltip promises, pressed on the table: each clears the selected row and
+    moves on. The table takes them itself, so the window's Edit > Delete… (whose shortcut is
+    Delete) never acts instead."""
+    for key in ("ann", "bob", "cat"):
+        record_attendance(scene.db, scene.meeting, scene.people[key], P)
+    page = open_scene(window, scene)
+    page.refresh()
+    menu_deletes: list[bool] = []
+    window.delete_action.triggered.connect(lambda *_: menu_deletes.append(True))
+    select(page, "Ann Able")
+    qtbot.keyClick(page.table, Qt.Key.Key_Backspace)
+    assert statuses(page)["Ann Able"] == "—"
+    assert page.current_attendee().name == "Bob Baker"
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert statuses(page)["Bob Baker"] == "—"
+    assert statuses(page)["Cat Cole"] == "Present"
+    assert menu_deletes == []
+    assert "cleared" in window.statusBar().currentMessage()
+    assert "Backspace or Delete to clear" in page.table.toolTip()
+
+
+def test_rows_that_do_not_count_towards_quorum_are_marked(window, scene):
+    page = open_scene(window, scene)
+    page.buttons[-1].click()  # All present
+    assert "Quorate: 3 agencies (needs 2)" in page.quorum.text()
+    assert page.counted.text() == "Counted: Test Council, Test Health, Test Police."
+    for name, why in (
+        ("Dee Dunn", "Test Business Unit does not count towards the quorum"),
+        ("Eve Evans", "Advisers support a meeting"),
+    ):
+        row = next(i for i in range(page.model.rowCount()) if page.model.index(i, 0).data() == name)
+        assert page.model.index(row, 7).data() == "No"
+        assert page.model.index(row, 0).data(Qt.ItemDataRole.ForegroundRole).name() == "#777777"
+        assert why in page.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert cell(page, "Ann Able", 7) == "Yes"
+    assert page.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert "Marked 5 present" in window.statusBar().currentMessage()
+
+
+def test_a_partly_recorded_meeting_says_so(window, scene):
+    record_attendance(scene.db, scene.meeting, scene.people["ann"], P)
+    page = open_scene(window, scene)
+    assert "1 of 5 recorded — the rest count as not attended" in page.recorded.text()
+    assert "#8a1c14" in page.recorded.text()  # in red
+    for key in ("bob", "cat", "dee", "eve"):
+        record_attendance(scene.db, scene.meeting, scene.people[key], A)
+    page.refresh()
+    assert "5 of 5 recorded" in page.recorded.text()
+    assert "not attended" not in page.recorded.text()
+
+
+def test_enter_on_the_table_goes_to_the_details(window, qtbot, scene):
+    record_attendance(scene.db, scene.meeting, scene.people["bob"], A)
+    page = open_scene(window, scene)
+    page.refresh()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    select(page, "Bob Baker")
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() in (page.details.reason, page.details.reason.lineEdit())
