@@ -358,6 +358,7 @@ def agreement_doc(
         .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
         .options(
             selectinload(Membership.person).selectinload(Person.agency),
+            selectinload(Membership.agency),
             selectinload(Membership.group),
         )
     )
@@ -372,7 +373,7 @@ def agreement_doc(
             Agreement(
                 name=m.person.display_name,
                 job_title=m.person.job_title,
-                agency=m.person.agency.name if m.person.agency else "",
+                agency=m.agency.name if m.agency else "",  # the agency the seat represents
                 group=m.group.name,
                 role=m.role.label,
             )

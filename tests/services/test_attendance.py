@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 
 from lscb_desktop.models import AttendanceStatus, MeetingStatus, Role
-from lscb_desktop.services.agencies import AgencyInput, save_agency
 from lscb_desktop.reports.attendance_data import ALL_GROUPS
+from lscb_desktop.services.agencies import AgencyInput, save_agency
 from lscb_desktop.services.attendance import meeting_sheet
 from lscb_desktop.services.attendance_figures import attendance_figures
 from lscb_desktop.services.attendance_recording import mark_all_present, record_attendance
-from lscb_desktop.services.guests import add_guest
 from lscb_desktop.services.groups import GroupInput, save_group
+from lscb_desktop.services.guests import add_guest
 from lscb_desktop.services.meetings import MeetingInput, save_meeting
 from lscb_desktop.services.members import (
     MembershipInput,
