@@ -39,14 +39,14 @@ def _substitute(row: AttendeeRow) -> str:
 
 
 ATTENDEE_COLUMNS: list[Column[AttendeeRow]] = [
-    Column("Name", lambda r: r.name, 170, sort=lambda r: r.sort_name.casefold()),
-    Column("Agency on the day", lambda r: r.agency, 220),
-    Column("Role", lambda r: r.role, 90),
-    Column("Attendance", lambda r: r.status.label if r.status else "—", 90),
-    Column("Attended for them", _substitute, 170),
-    Column("Reason", lambda r: r.reason, 130),
-    Column("Timing", lambda r: r.timing, 130),
-    Column("Counts for quorum", lambda r: "Yes" if r.counts else "No", 115),
+    Column("Name", lambda r: r.name, 150, sort=lambda r: r.sort_name.casefold()),
+    Column("Agency on the day", lambda r: r.agency, 190),
+    Column("Role", lambda r: r.role, 75),
+    Column("Attendance", lambda r: r.status.label if r.status else "—", 85),
+    Column("Attended for them", _substitute, 150),
+    Column("Reason", lambda r: r.reason, 115),
+    Column("Timing", lambda r: r.timing, 110),
+    Column("For quorum", lambda r: "Yes" if r.counts else "No", 85),
     Column("Seat", lambda r: r.seat, 150),
     Column("Designated substitute", lambda r: r.designated_substitute, 160),
 ]

@@ -86,10 +86,11 @@ def build_chart(rows: Sequence[AgencyRate], title: str, *, percentages: bool) ->
         values.setTickCount(min(most, 10) + 1)
         values.setLabelFormat("%d")
         values.setTitleText("Meetings")
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
     chart.addSeries(series)
     chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
-    chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+    # Along the top: a long chart scrolls, and its scale is in view from the start.
+    chart.addAxis(values, Qt.AlignmentFlag.AlignTop)
     series.attachAxis(names)
     series.attachAxis(values)
     return chart

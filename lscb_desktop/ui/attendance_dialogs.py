@@ -5,11 +5,13 @@ of interest. Each keeps what was typed when a save is refused, and says why unde
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -97,12 +99,13 @@ class SubstituteDialog(QDialog):
         self.field = ChoiceCombo(choices, None, self)
         self.field.setMinimumWidth(380)
         agency = f" ({row.agency})" if row.agency else ""
-        question = QLabel(f"Who attended for <b>{row.name}</b>{agency}?", self)
+        question = QLabel(f"Who attended for <b>{escape(row.name)}</b>{escape(agency)}?", self)
         self.designated_button: QPushButton | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(question)
         if designated is not None:
-            self.designated_button = QPushButton(f"&Designated substitute: {designated.text}")
+            named = designated.text.replace("&", "&&")  # "Luton & Dunstable": no mnemonic
+            self.designated_button = QPushButton(f"&Designated substitute: {named}")
             self.designated_button.setAutoDefault(False)
             self.designated_button.clicked.connect(lambda: self._take(designated.id))
             layout.addWidget(self.designated_button)
@@ -387,8 +390,7 @@ class DeclarationDialog(FormDialog):
         self.sheet = sheet
         self.declaration_id = declaration_id
         self.person = ChoiceCombo(declaration_people(database, sheet), None, self)
-        self.item = ChoiceCombo([], None, self)
-        self.item.setEditable(False)
+        self.item = QComboBox(self)
         self.item.addItem("Whole meeting", None)
         for ident, text in items:
             self.item.addItem(text, ident)
@@ -396,6 +398,11 @@ class DeclarationDialog(FormDialog):
         self.interest.setTabChangesFocus(True)
         self.interest.setFixedHeight(self.fontMetrics().height() * 4 + 12)
         self.action = enum_combo(DeclarationAction, DeclarationAction.STAYED)
+        for combo in (self.person, self.item):  # long names and titles must not widen the form
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(30)
         self.notes = QLineEdit(self)
         self.form.add("person", "&Who declared:", self.person, "Who declared")
         self.form.add("item", "&Item:", self.item)
@@ -403,7 +410,7 @@ class DeclarationDialog(FormDialog):
         self.form.add("action", "&What they did:", self.action, "What they did")
         self.form.add("notes", "N&otes:", self.notes)
         self.open_records()
-        self.fit_to_screen(560, 420)
+        self.fit_to_screen(600, 360)
 
     def records(self) -> tuple[tuple[str, object], ...]:
         return (("declaration", self.declaration_id),) if self.declaration_id else ()

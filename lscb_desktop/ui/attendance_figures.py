@@ -42,26 +42,26 @@ Index = QModelIndex | QPersistentModelIndex
 
 def member_columns(percentages: bool) -> list[Column[MemberRate]]:
     return [
-        Column("Member", lambda r: r.name, 170, sort=lambda r: r.sort_name.casefold()),
-        Column("Group", lambda r: r.group, 180),
-        Column("Agency", lambda r: r.agency, 210),
+        Column("Member", lambda r: r.name, 150, sort=lambda r: r.sort_name.casefold()),
+        Column("Group", lambda r: r.group, 150),
+        Column("Agency", lambda r: r.agency, 190),
         Column(
             "Attended",
             lambda r: counted(r.attended, r.meetings, percentages=percentages),
-            110,
+            105,
             sort=lambda r: (r.rate if r.rate is not None else -1, r.attended),
         ),
-        Column("Apologies", lambda r: r.apologies, 75),
-        Column("Sent substitute", lambda r: r.substitutes, 105),
-        Column("Absent", lambda r: r.absent, 60),
+        Column("Apologies", lambda r: r.apologies, 70),
+        Column("Sent substitute", lambda r: r.substitutes, 100),
+        Column("Absent", lambda r: r.absent, 55),
         Column("Not recorded", lambda r: r.unrecorded, 90),
     ]
 
 
 def agency_columns(percentages: bool) -> list[Column[AgencyRate]]:
     return [
-        Column("Agency", lambda r: r.agency, 260),
-        Column("Group", lambda r: r.group, 180),
+        Column("Agency", lambda r: r.agency, 250),
+        Column("Group", lambda r: r.group, 170),
         Column(
             "Represented",
             lambda r: counted(r.represented, r.meetings, percentages=percentages),
@@ -199,7 +199,6 @@ class FiguresPage(QWidget):
         heading = QLabel("<b>Before using these figures</b>", self.caveats_box)
         box.addWidget(heading)
         box.addWidget(self.caveats)
-        self.caveats.setMaximumHeight(self.fontMetrics().height() * 6 + 12)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("attendance/figures-splitter")
         tables = QSplitter(Qt.Orientation.Vertical, splitter)
@@ -280,6 +279,7 @@ class FiguresPage(QWidget):
         self._summarise(figures, members, agencies)
         self.caveats_model.set_figures(figures)
         self.caveats_box.setVisible(bool(figures.caveats))
+        self._fit_caveats()
         where = figures.group if one_group else "across all groups"
         title = f"Agency representation, {where}"
         if not self.percentages:
@@ -300,6 +300,12 @@ class FiguresPage(QWidget):
             f"{period.end:%d/%m/%Y}); below {threshold}: {low_members} member(s), "
             f"{low_agencies} agenc{'y' if low_agencies == 1 else 'ies'}"
         )
+
+    def _fit_caveats(self) -> None:
+        """As tall as its lines, up to six of them (then it scrolls)."""
+        rows = min(self.caveats_model.rowCount(), 6)
+        height = sum(max(self.caveats.sizeHintForRow(i), 0) for i in range(rows))
+        self.caveats.setFixedHeight(height + 2 * self.caveats.frameWidth() + 4)
 
     def _open_caveat(self, index: QModelIndex) -> None:
         meeting_id = index.data(Qt.ItemDataRole.UserRole)

@@ -6,6 +6,7 @@ item; each attendee's details; the guests and officers in attendance; declaratio
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
@@ -286,7 +287,7 @@ class RecordPage(QWidget):
             words += " — the rest count as not attended"
         self.recorded.setText(f"<span style='color:{colour}'>{words}</span>")
         if sheet.confirmed_on is not None:
-            by = f" by {sheet.confirmed_by}" if sheet.confirmed_by else ""
+            by = f" by {escape(sheet.confirmed_by)}" if sheet.confirmed_by else ""
             self.confirmation.setText(
                 f"<span style='color:{GREEN}'><b>Confirmed with the minutes on "
                 f"{sheet.confirmed_on:%d/%m/%Y}{by}</b></span>"
@@ -306,7 +307,7 @@ class RecordPage(QWidget):
         if different:
             word = "item" if len(different) == 1 else "items"
             extra = f" <span style='color:{AMBER}'>— differs for {len(different)} {word}</span>"
-        self.quorum.setText(f"<span style='color:{colour}'>{quorum.text}</span>{extra}")
+        self.quorum.setText(f"<span style='color:{colour}'>{escape(quorum.text)}</span>{extra}")
         self.counted.setText(quorum.counted_text)
         note = ""
         if sheet.status is MeetingStatus.CANCELLED:
