@@ -87,17 +87,20 @@ def test_s_then_enter_records_no_one(window, qtbot, scene):
     seen: dict[str, object] = {}
 
     def press_enter(dialog):
-        seen["typed"] = dialog.field.currentText()
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        field = QApplication.focusWidget()  # where the keyboard types as the dialog opens
+        seen["typed"] = field.currentText()
+        qtbot.keyClick(field, Qt.Key.Key_Return)
         seen["still open"] = dialog.isVisible()
         seen["says"] = dialog.form.message("substitute")
 
     problems = while_open(press_enter)
     qtbot.keyClick(page.table, Qt.Key.Key_S)
-    assert statuses(page)["Bob Baker"] == "—"  # nobody was recorded
+    assert seen.get("typed") == ""  # the field starts empty, not with the first person on file
+    assert seen.get("still open") is True  # Enter chose nobody
+    assert statuses(page)["Bob Baker"] == "—"
     assert meeting_sheet(scene.db, scene.meeting).recorded == 0
     assert problems == []
-    assert seen == {"typed": "", "still open": True, "says": NO_ONE_YET}
+    assert seen["says"] == NO_ONE_YET
 
 
 def test_the_designated_substitute_comes_first_and_people_on_the_list_are_not_offered(
@@ -136,22 +139,23 @@ def test_a_substitute_from_another_agency_is_asked_about(window, qtbot, scene, m
     )
 
     def pick_oscar(dialog):
-        dialog.field.setEditText("Oscar Other (Test Health)")
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        field = QApplication.focusWidget()
+        field.setEditText("Oscar Other (Test Health)")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
         said.append(dialog.form.message("substitute"))
 
     said: list[str] = []
     select(page, "Ann Able")
     problems = while_open(pick_oscar)
     qtbot.keyClick(page.table, Qt.Key.Key_S)
-    assert problems == []
     assert asked == [
         "Oscar Other is from Test Health, not Test Police. Record them as the substitute for "
         "Ann Able, representing Test Police?"
     ]
-    assert said == ["Not recorded: pick someone else, or Cancel."]
     assert statuses(page)["Ann Able"] == "—"
     assert "0 agencies" in page.quorum.text()
+    assert problems == []
+    assert said == ["Not recorded: pick someone else, or Cancel."]
 
     reply[0] = QMessageBox.StandardButton.Yes
     select(page, "Ann Able")
