@@ -165,13 +165,22 @@ def read_date(value: Any, limits: Limits | None = None) -> dt.date | None:
     raise CellError(f"“{text[:40]}” is not a date (write it like 23/11/2026)")
 
 
+def _to_the_minute(value: dt.time) -> dt.time:
+    """A time to the nearest minute, as the program keeps times (an Excel time may be a
+    fraction of a second off, and seconds mean nothing in minutes of a meeting)."""
+    seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+    minutes = min(round(seconds / 60), 24 * 60 - 1)
+    return dt.time(minutes // 60, minutes % 60)
+
+
 def read_time(value: Any) -> dt.time | None:
+    """A time of day, to the minute, from an Excel time or text like 14:00 or 2pm."""
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.time()
+        return _to_the_minute(value.time())
     if isinstance(value, dt.time):
-        return value
+        return _to_the_minute(value)
     if isinstance(value, float) and 0 <= value < 1:  # an Excel time as a fraction of a day
         minutes = min(round(value * 24 * 60), 24 * 60 - 1)
         return dt.time(minutes // 60, minutes % 60)

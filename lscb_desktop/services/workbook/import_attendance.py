@@ -28,15 +28,11 @@ from lscb_desktop.models import (
 )
 from lscb_desktop.services.attendance_cells import AWAY, THERE
 from lscb_desktop.services.declarations import INTEREST_LENGTH
-from lscb_desktop.services.settings import REASON_LENGTH
 from lscb_desktop.services.workbook import spec
 from lscb_desktop.services.workbook.identity import Claims, key, pick
 from lscb_desktop.services.workbook.reader import Row, SheetData
 from lscb_desktop.services.workbook.references import ImporterBase, assign, changes, uuid_of
 from lscb_desktop.services.workbook.substitutes import other_agency, substitute_problem
-
-#: The longest seat, guest name, job title or organisation the database keeps.
-SHORT_TEXT = 200
 
 #: The column that shows each attribute an import may change, beyond the plain ones.
 _HEADERS = {
@@ -207,10 +203,6 @@ class AttendanceSheets(ImporterBase):
             if row.failed or meeting is None:
                 continue
             items = self.items(row, "For items", meeting)
-            for column in ("Name", "Job title", "Organisation"):
-                attr = row.sheet.column(column).attr
-                if len(values.get(attr) or "") > SHORT_TEXT:
-                    row.fail(column, f"this is over {SHORT_TEXT} characters")
             name = values["name"]
             if uuid:
                 guest = self.index.by_uuid(Guest, uuid)
@@ -361,9 +353,7 @@ def _check_details(plan: _Plan) -> None:
             values[attr] = None
     reason = plan.final("reason", "") or ""
     arrived, left = plan.final("arrived_at"), plan.final("left_at")
-    if len(reason) > REASON_LENGTH:
-        row.fail("Reason", f"a reason is at most {REASON_LENGTH} characters; say more in Notes")
-    elif reason and status not in AWAY:
+    if reason and status not in AWAY:
         row.fail(
             "Reason",
             f"a reason is for apologies or an absence, not {status.label.lower()}; "
@@ -379,5 +369,3 @@ def _check_details(plan: _Plan) -> None:
             )
     if arrived is not None and left is not None and left < arrived and status in THERE:
         row.fail("Left", f"they left ({left:%H:%M}) before they arrived ({arrived:%H:%M})")
-    if len(plan.final("seat", "") or "") > SHORT_TEXT:
-        row.fail("Seat", f"this is over {SHORT_TEXT} characters")

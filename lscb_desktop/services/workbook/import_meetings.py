@@ -10,9 +10,6 @@ from lscb_desktop.services.workbook.identity import Claims
 from lscb_desktop.services.workbook.reader import Row, SheetData
 from lscb_desktop.services.workbook.references import ImporterBase, assign, uuid_of
 
-#: The longest "Confirmed by" the database keeps (a login).
-CONFIRMED_BY_LENGTH = 120
-
 
 class MeetingSheets(ImporterBase):
     def meetings(self, data: SheetData, marking: str) -> None:
@@ -110,5 +107,3 @@ def _check_confirmation(
             "Confirmed by",
             "say when the attendance was confirmed (Attendance confirmed), or clear this cell",
         )
-    if isinstance(by, str) and len(by) > CONFIRMED_BY_LENGTH:
-        row.fail("Confirmed by", f"this is over {CONFIRMED_BY_LENGTH} characters")

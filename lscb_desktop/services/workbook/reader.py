@@ -92,12 +92,18 @@ class Row:
                 self.fail(header, "is required")
             return None
         try:
-            return read_field(column, self.cells[header], self.problems.limits)
+            value = read_field(column, self.cells[header], self.problems.limits)
         except CellError as exc:
             self.fail(header, str(exc))
+            return None
         except (ValueError, TypeError, ArithmeticError):  # a value no reader foresaw
             self.fail(header, f"“{str(self.cells[header])[:40]}” cannot be read in this column")
-        return None
+            return None
+        most = self.sheet.lengths.get(header)
+        if most is not None and isinstance(value, str) and len(value) > most:
+            self.fail(header, f"holds {len(value):,} characters; at most {most:,} are kept here")
+            return None
+        return value
 
     def plain_values(self) -> dict[str, Any]:
         """attr -> value for the plain columns this sheet has (absent columns are left alone)."""

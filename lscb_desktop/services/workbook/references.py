@@ -25,6 +25,8 @@ def assign(obj: Any, values: dict[str, Any]) -> bool:
 
 
 T = TypeVar("T")
+#: The most characters of a person named as text (a substitute, presenter or owner not on file).
+FREE_TEXT_NAME = 200
 
 
 def uuid_of(values: dict[str, Any]) -> str | None:
@@ -130,6 +132,13 @@ class ImporterBase:
         if len(candidates) == 1:
             return candidates[0]
         if free_text:
+            if len(str(name)) > FREE_TEXT_NAME:
+                row.fail(
+                    name_header,
+                    f"holds {len(str(name)):,} characters; at most {FREE_TEXT_NAME} are kept "
+                    "for a name not on file",
+                )
+                return None
             return str(name)
         if not candidates:
             row.fail(name_header, f"unknown person “{name}” (add them on the People sheet)")

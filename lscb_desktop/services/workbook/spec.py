@@ -8,17 +8,33 @@ straight onto the model attribute it names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import inspect
 
 from lscb_desktop.models import (
     CHECKLIST,
+    Action,
     ActionStatus,
+    Agency,
+    AgendaItem,
+    Attendance,
     AttendanceStatus,
+    Audit,
     AuditStatus,
+    Base,
+    CaseReview,
+    Declaration,
     DeclarationAction,
     Frequency,
+    Group,
     GroupKind,
+    Guest,
+    Meeting,
     MeetingKind,
     MeetingStatus,
+    Membership,
+    Person,
     Purpose,
     ReviewDecision,
     ReviewType,
@@ -37,10 +53,26 @@ UUID = Field("UUID", "uuid", Kind.UUID, width=38)
 class Sheet:
     name: str
     columns: tuple[Field, ...]
+    #: The record each row is (None: Settings), whose columns say how long a text may be.
+    model: type[Base] | None = None
 
     @property
     def plain(self) -> tuple[Field, ...]:
         return tuple(c for c in self.columns if not c.attr.startswith("@"))
+
+    @cached_property
+    def lengths(self) -> dict[str, int]:
+        """The most characters each plain text column's field holds in the database (a server
+        refuses a longer one, so the import names it first)."""
+        if self.model is None:
+            return {}
+        table = inspect(self.model).local_table
+        found = {}
+        for column in self.plain:
+            length = getattr(table.c[column.attr].type, "length", None)
+            if column.kind in (Kind.TEXT, Kind.EMAIL) and isinstance(length, int):
+                found[column.header] = length
+        return found
 
     def column(self, header: str) -> Field:
         return next(c for c in self.columns if c.header == header)
@@ -88,6 +120,7 @@ AGENCIES = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Agency,
 )
 
 PEOPLE = Sheet(
@@ -107,6 +140,7 @@ PEOPLE = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Person,
 )
 
 GROUPS = Sheet(
@@ -127,6 +161,7 @@ GROUPS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Group,
 )
 
 MEMBERSHIPS = Sheet(
@@ -148,6 +183,7 @@ MEMBERSHIPS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Membership,
 )
 
 MEETINGS = Sheet(
@@ -166,6 +202,7 @@ MEETINGS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Meeting,
 )
 
 _MEETING_REF = (
@@ -186,6 +223,7 @@ AGENDA_ITEMS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    AgendaItem,
 )
 
 ATTENDANCE = Sheet(
@@ -205,6 +243,7 @@ ATTENDANCE = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Attendance,
 )
 
 GUESTS = Sheet(
@@ -217,6 +256,7 @@ GUESTS = Sheet(
         Field("For items", "@items", T, width=12),
         UUID,
     ),
+    Guest,
 )
 
 DECLARATIONS = Sheet(
@@ -230,6 +270,7 @@ DECLARATIONS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Declaration,
 )
 
 AUDITS = Sheet(
@@ -253,6 +294,7 @@ AUDITS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Audit,
 )
 
 CASE_REVIEWS = Sheet(
@@ -279,6 +321,7 @@ CASE_REVIEWS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    CaseReview,
 )
 
 ACTIONS = Sheet(
@@ -298,6 +341,7 @@ ACTIONS = Sheet(
         Field("Notes", "notes", T, width=40),
         UUID,
     ),
+    Action,
 )
 
 SHEETS: tuple[Sheet, ...] = (

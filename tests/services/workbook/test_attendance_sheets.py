@@ -110,7 +110,7 @@ def attendance_of(room: Room, meeting: str, who: str) -> Attendance:
         ),
         pytest.param(
             {"Status": "Apologies", "Reason": "x" * 121},
-            "Attendance, row 2, Reason: a reason is at most 120 characters; say more in Notes",
+            "Attendance, row 2, Reason: holds 121 characters; at most 120 are kept here",
             id="a reason too long",
         ),
         pytest.param(

@@ -137,6 +137,22 @@ def test_an_error_value_is_refused(sample_db, tmp_path):
             id="TRUE where a number belongs",
         ),
         pytest.param(
+            {"People": [["Name"], ["N" * 201]]},
+            "People, row 2, Name: holds 201 characters; at most 200 are kept here",
+            id="a name longer than the database keeps",
+        ),
+        pytest.param(
+            {
+                "Agenda items": [
+                    ["Group", "Meeting date", "Order", "Title", "Presenter"],
+                    ["Strategic Board", "10/06/2026", 1, "Welcome", "P" * 201],
+                ]
+            },
+            "Agenda items, row 2, Presenter: holds 201 characters; at most 200 are kept for a "
+            "name not on file",
+            id="a presenter not on file longer than the database keeps",
+        ),
+        pytest.param(
             {"Audits": [["Title", "Period", "Quarter"], ["Neglect", "2025-26", 5]]},
             "Audits, row 2, Quarter: 5 is not a whole number from 1 to 4",
             id="quarter 5",
