@@ -74,11 +74,12 @@ class DetailsPanel(QGroupBox):
         self.status.setWordWrap(True)
         form_layout = QFormLayout()
         self.form = Form(form_layout)
-        self.form.add("reason", "&Reason:", self.reason, "Reason for apologies")
-        self.form.add("arrived_at", "Arri&ved at:", self.arrived_at, "Arrived at")
-        self.form.add("left_at", "&Left at:", self.left_at, "Left at")
-        self.form.add("notes", "Not&es:", self.notes, "Notes")
-        self.save_button = QPushButton("Sa&ve details", self)
+        # Mnemonics only where no menu, tab or button of the page has the letter already.
+        self.form.add("reason", "Reason:", self.reason, "Reason for apologies")
+        self.form.add("arrived_at", "Arrived la&te at:", self.arrived_at, "Arrived late at")
+        self.form.add("left_at", "Left earl&y at:", self.left_at, "Left early at")
+        self.form.add("notes", "Notes:", self.notes, "Notes")
+        self.save_button = QPushButton("Save details", self)
         self.save_button.clicked.connect(self.save)
         for edit in (self.arrived_at, self.left_at, self.notes):
             edit.returnPressed.connect(self.save)

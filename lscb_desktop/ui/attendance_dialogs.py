@@ -407,7 +407,7 @@ class DeclarationDialog(FormDialog):
         self.form.add("person", "&Who declared:", self.person, "Who declared")
         self.form.add("item", "&Item:", self.item)
         self.form.add("interest", "I&nterest:", self.interest, "Interest")
-        self.form.add("action", "&What they did:", self.action, "What they did")
+        self.form.add("action", "What they &did:", self.action, "What they did")
         self.form.add("notes", "N&otes:", self.notes)
         self.open_records()
         self.fit_to_screen(600, 360)

@@ -184,7 +184,7 @@ class FiguresPage(QWidget):
         for label, widget, stretch in (
             ("&Period", self.period, 0),
             ("&Group", self.group, 1),
-            ("&Figures", self.scope, 0),
+            ("&Show", self.scope, 0),
         ):
             caption = QLabel(label, self)
             caption.setBuddy(widget)

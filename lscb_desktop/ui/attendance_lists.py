@@ -145,7 +145,7 @@ class DeclarationsPanel(_Panel):
         self.table.doubleClicked.connect(self.edit_declaration)
         buttons, self.buttons = _buttons(
             self,
-            ("Add &declaration…", self.new_declaration),
+            ("Add declaration…", self.new_declaration),
             ("Edit declaration…", self.edit_declaration),
             ("Remove declaration", self.drop_declaration),
         )

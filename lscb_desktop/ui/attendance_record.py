@@ -114,7 +114,7 @@ class RecordPage(QWidget):
         self.confirmation = QLabel(self)
         self.confirmation.setObjectName("confirmation")
         self.confirmation.setAccessibleName("Confirmed with the minutes")
-        self.confirm_button = QPushButton("Con&firm with the minutes…", self)
+        self.confirm_button = QPushButton("Confirm with the &minutes…", self)
         self.confirm_button.clicked.connect(self.confirm)
         self.unconfirm_button = QPushButton("&Unconfirm…", self)
         self.unconfirm_button.clicked.connect(self.unconfirm)
@@ -160,11 +160,11 @@ class RecordPage(QWidget):
         self.buttons = []
         for text, slot in (
             ("&Present (P)", lambda: self.mark(AttendanceStatus.PRESENT)),
-            ("A&pologies (A)", lambda: self.mark(AttendanceStatus.APOLOGIES)),
+            ("&Apologies (A)", lambda: self.mark(AttendanceStatus.APOLOGIES)),
             ("&Substitute… (S)", lambda: self.mark(AttendanceStatus.SUBSTITUTE)),
-            ("Absen&t (X)", lambda: self.mark(AttendanceStatus.ABSENT)),
+            ("Absent (&X)", lambda: self.mark(AttendanceStatus.ABSENT)),
             ("&Clear (Delete)", lambda: self.mark(None)),
-            ("All p&resent", self.all_present),
+            ("All prese&nt", self.all_present),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)

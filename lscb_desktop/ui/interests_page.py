@@ -52,7 +52,7 @@ class InterestsPage(QWidget):
         top = QHBoxLayout()
         search_label = QLabel("&Search", self)
         search_label.setBuddy(self.search)
-        person_label = QLabel("P&erson", self)
+        person_label = QLabel("&Person", self)
         person_label.setBuddy(self.person)
         top.addWidget(search_label)
         top.addWidget(self.search, 2)

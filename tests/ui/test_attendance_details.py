@@ -180,3 +180,18 @@ def test_the_minutes_date_is_checked_under_its_field(window, answer, scene):
     page.confirm_button.click()
     assert said == ["The minutes cannot be approved before the meeting."]
     assert meeting_sheet(scene.db, scene.meeting).confirmed_on is None
+
+
+def test_a_reason_too_long_is_refused_under_its_field(window, qtbot, scene):
+    record_attendance(scene.db, scene.meeting, scene.people["bob"], A)
+    page = open_scene(window, scene)
+    page.refresh()
+    select(page, "Bob Baker")
+    long_reason = "Attending a national conference on safeguarding " * 3
+    page.details.reason.setEditText(long_reason)
+    qtbot.keyClick(page.details.reason.lineEdit(), Qt.Key.Key_Return)
+    assert page.details.form.message("reason") == (
+        "A reason is at most 120 characters; say more in notes."
+    )
+    assert page.details.reason.currentText() == long_reason
+    assert cell(page, "Bob Baker", 5) == ""
