@@ -157,11 +157,10 @@ class AttendanceSheets(ImporterBase):
                 for a in meeting.attendance
                 if id(a) not in planned and a.substitute is not None
             }
-            for plan in rows:
+            for plan in rows:  # in the sheet's order: a later row is the one refused
+                self._check_substitute(plan, on_list, substitutes)
                 if isinstance(chosen := plan.final("substitute"), Person):
                     substitutes[plan.person] = chosen
-            for plan in rows:
-                self._check_substitute(plan, on_list, substitutes)
 
     def _check_substitute(
         self, plan: _Plan, on_list: set[Person], substitutes: dict[Person, Person]

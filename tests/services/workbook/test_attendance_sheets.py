@@ -327,11 +327,26 @@ def test_one_substitute_for_two_members_in_one_sheet_is_refused(room, tmp_path):
         [GROUP, "11/09/2025", "Ann", "Substitute", "Sue", None],
         [GROUP, "11/09/2025", "Bob", "Substitute", "Sue", None],
     )
-    problems = refused(room.db, path)
-    assert (
+    assert refused(room.db, path) == [
         "Attendance, row 3, Substitute: Sue is already recorded as the substitute for Ann at "
         "this meeting."
-    ) in problems
+    ]
+
+
+def test_a_substitute_freed_later_in_the_sheet_may_stand_in_for_another(room, tmp_path):
+    record(room, "sept", "Ann", S, substitute_id=room.person["Sue"])
+    path = attendance_book(
+        tmp_path,
+        SUBSTITUTE,
+        [GROUP, "11/09/2025", "Bob", "Apologies", None, None],
+        [GROUP, "11/09/2025", "Cat", "Substitute", "Sue", None],
+        [GROUP, "11/09/2025", "Ann", "Present", None, None],
+    )
+    problems = refused(room.db, path)
+    assert problems == [
+        "Attendance, row 3, Substitute: Sue is from Police, not Council: a substitute "
+        "represents the member's agency; record them only if that is right, in the window"
+    ]  # not "already the substitute for Ann": Ann's row gives her up
 
 
 def test_a_substitute_from_the_members_agency_or_typed_comes_in(room, tmp_path):
