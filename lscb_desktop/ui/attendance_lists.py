@@ -3,10 +3,12 @@ declarations of interest, and the quorum item by item where it differs from the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,6 +24,7 @@ from lscb_desktop.services.quorum import Quorum, and_list
 from lscb_desktop.store import Database
 from lscb_desktop.ui.attendance_changes import attempt
 from lscb_desktop.ui.attendance_dialogs import DeclarationDialog, GuestDialog
+from lscb_desktop.ui.forms import FormDialog
 from lscb_desktop.ui.table_model import Column, RecordTableModel
 from lscb_desktop.ui.tables import make_table, select_where, selected
 
@@ -75,6 +78,18 @@ class _Panel(QWidget):
         self.sheet = sheet
         self.items = items
 
+    def run(self, dialog: FormDialog, words: Callable[[], str]) -> int | None:
+        """Shows a form, then gets rid of it; the saved record's id (the page told, in
+        ``words()``), or None when it was cancelled."""
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            saved = dialog.saved_id
+            self.changed.emit(words())
+            return saved
+        finally:
+            dialog.deleteLater()
+
 
 class GuestsPanel(_Panel):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
@@ -111,17 +126,16 @@ class GuestsPanel(_Panel):
         if self.sheet is None:
             return
         dialog = GuestDialog(self.database, self.sheet, self.items, parent=self)
-        if dialog.exec() == GuestDialog.DialogCode.Accepted:
-            self.changed.emit(f"Added {dialog.name.text().strip()}")
-            select_where(self.table, lambda r: getattr(r, "id", None) == dialog.saved_id)
+        saved = self.run(dialog, lambda: f"Added {dialog.name.text().strip()}")
+        if saved is not None:
+            select_where(self.table, lambda r: getattr(r, "id", None) == saved)
 
     def edit_guest(self) -> None:
         guest = self.current()
         if self.sheet is None or guest is None:
             return
         dialog = GuestDialog(self.database, self.sheet, self.items, guest.id, self)
-        if dialog.exec() == GuestDialog.DialogCode.Accepted:
-            self.changed.emit(f"Saved {dialog.name.text().strip()}")
+        self.run(dialog, lambda: f"Saved {dialog.name.text().strip()}")
 
     def drop_guest(self) -> None:
         guest = self.current()
@@ -167,17 +181,16 @@ class DeclarationsPanel(_Panel):
         if self.sheet is None:
             return
         dialog = DeclarationDialog(self.database, self.sheet, self.items, parent=self)
-        if dialog.exec() == DeclarationDialog.DialogCode.Accepted:
-            self.changed.emit("Declaration of interest recorded")
-            select_where(self.table, lambda r: getattr(r, "id", None) == dialog.saved_id)
+        saved = self.run(dialog, lambda: "Declaration of interest recorded")
+        if saved is not None:
+            select_where(self.table, lambda r: getattr(r, "id", None) == saved)
 
     def edit_declaration(self) -> None:
         row = self.current()
         if self.sheet is None or row is None:
             return
         dialog = DeclarationDialog(self.database, self.sheet, self.items, row.id, self)
-        if dialog.exec() == DeclarationDialog.DialogCode.Accepted:
-            self.changed.emit("Declaration of interest saved")
+        self.run(dialog, lambda: "Declaration of interest saved")
 
     def drop_declaration(self) -> None:
         row = self.current()

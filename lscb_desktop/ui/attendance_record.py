@@ -429,7 +429,11 @@ class RecordPage(QWidget):
             )
             return
         dialog = ConfirmDialog(self.database, sheet, self)
-        if dialog.exec() == ConfirmDialog.DialogCode.Accepted:
+        try:
+            confirmed = dialog.exec() == ConfirmDialog.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()
+        if confirmed:
             self.refresh()
             self.status.emit("Attendance confirmed with the minutes")
 
