@@ -120,6 +120,7 @@ class SubstituteDialog(QDialog):
         form_layout = QFormLayout()
         self.form = Form(form_layout)
         self.form.add("substitute", "&Attended for them:", self.field, "Substitute")
+        self.field.editTextChanged.connect(self.form.clear_problems)  # what it said is done with
         layout.addLayout(form_layout)
         hint = QLabel(
             "Pick someone on file (type any part of their name), or type the name of someone "
@@ -139,6 +140,11 @@ class SubstituteDialog(QDialog):
         layout.addWidget(buttons)
         self.field.setFocus()
 
+    def _say(self, problems: dict[str, str]) -> None:
+        """Shows what is wrong under the field, the dialog growing to show all of it."""
+        self.form.show_problems(problems)
+        self.adjustSize()
+
     def _take(self, person_id: int) -> None:
         self.field.set_id(person_id)
         self.save()
@@ -148,7 +154,7 @@ class SubstituteDialog(QDialog):
         the field is empty or names someone who cannot substitute here."""
         text = self.field.currentText().strip()
         if not text:
-            self.form.show_problems({"substitute": NO_ONE_YET})
+            self._say({"substitute": NO_ONE_YET})
             return None
         chosen = self.field.current_id()
         if chosen is not None:
@@ -159,7 +165,7 @@ class SubstituteDialog(QDialog):
             return same[0], ""
         refused = self.refused.get(name.casefold())
         if refused is not None:
-            self.form.show_problems(
+            self._say(
                 {
                     "substitute": f"{refused} is on this meeting's list already (in their own "
                     "right or for someone else), so cannot also attend for this member."
@@ -176,10 +182,10 @@ class SubstituteDialog(QDialog):
         try:
             self.record(*answer)
         except InvalidInput as exc:
-            self.form.show_problems({"substitute": " ".join(exc.problems.values())})
+            self._say({"substitute": " ".join(exc.problems.values())})
             return
         except Declined:
-            self.form.show_problems({"substitute": "Not recorded: pick someone else, or Cancel."})
+            self._say({"substitute": "Not recorded: pick someone else, or Cancel."})
             return
         self.accept()
 
@@ -227,6 +233,7 @@ class ConfirmDialog(QDialog):
         except InvalidInput as exc:
             for text in self.form.show_problems(exc.problems):
                 self.form.show_problems({"confirmed": text})
+            self.adjustSize()
             return
         self.accept()
 
