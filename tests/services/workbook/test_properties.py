@@ -178,7 +178,7 @@ def check_replaced(
             key = ws.cell(row=row, column=1).value
             values = dict(list(r)[:2] for r in load_workbook(again, read_only=True)[title].values)
             typed = _setting_text(read_back(path, title, row, col))
-            assert parse_setting(key, values[key]) == parse_setting(key, typed)
+            assert parse_setting(key, _setting_text(values[key])) == parse_setting(key, typed)
             return
         if field.attr.startswith("@"):
             return  # a reference to another record: its text may name it differently
@@ -210,8 +210,6 @@ def _setting_text(value: Any) -> str:
     """A yes/no setting's cell as the import reads it (Excel's TRUE and FALSE are yes and no)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
     return "" if value is None or (isinstance(value, str) and not value.strip()) else str(value)
 
 
