@@ -24,6 +24,7 @@ from lscb_desktop.services.attendance import meeting_sheet
 from lscb_desktop.services.attendance_cells import THERE, Cell, fill_cells, write_cell
 from lscb_desktop.services.confirmation import locked_meeting, log_after_confirmation
 from lscb_desktop.services.settings import REASON_LENGTH, read_settings
+from lscb_desktop.services.substitutes import other_agency, substitute_problem
 from lscb_desktop.services.validation import Collector, InvalidInput, NeedsConfirmation
 from lscb_desktop.store import Database
 from lscb_desktop.store.changelog import current_os_user
@@ -32,44 +33,32 @@ from lscb_desktop.store.changelog import current_os_user
 def _check_substitute(
     session: Session, meeting: Meeting, person_id: int, substitute_id: int, other_agency_ok: bool
 ) -> None:
-    """A substitute on file must not be the member, nor anyone else on the meeting's list, nor
-    already someone's substitute there; one from another agency needs the user's yes."""
-    if substitute_id == person_id:
-        raise InvalidInput({"substitute": "A member cannot substitute for themselves."})
-    sheet_people = {
+    """The rule of :mod:`lscb_desktop.services.substitutes`, on the meeting as recorded."""
+    day = meeting.starts_at.date()
+    on_list = {
         m.person_id
         for m in session.scalars(
             select(Membership)
-            .where(Membership.group_id == meeting.group_id)
-            .where(Membership.start_date <= meeting.starts_at.date())
-            .where(
-                (Membership.end_date.is_(None)) | (Membership.end_date >= meeting.starts_at.date())
-            )
+            .where(Membership.group_id == meeting.group_id, Membership.start_date <= day)
+            .where((Membership.end_date.is_(None)) | (Membership.end_date >= day))
         )
     } | {a.person_id for a in meeting.attendance}
+    standing_in = {
+        a.person_id: a.substitute_id for a in meeting.attendance if a.substitute_id is not None
+    }
+
+    def name(person: int) -> str:
+        return session.get_one(Person, person).display_name
+
+    problem = substitute_problem(
+        person_id, substitute_id, on_list=on_list, substitutes=standing_in, name=name
+    )
+    if problem:
+        raise InvalidInput({"substitute": problem})
     substitute = session.get_one(Person, substitute_id)
-    if substitute_id in sheet_people:
-        raise InvalidInput(
-            {
-                "substitute": f"{substitute.display_name} is on this meeting's list in their own "
-                "right, so they cannot also attend as someone's substitute."
-            }
-        )
-    for record in meeting.attendance:
-        if record.substitute_id == substitute_id and record.person_id != person_id:
-            raise InvalidInput(
-                {
-                    "substitute": f"{substitute.display_name} is already recorded as the "
-                    f"substitute for {record.person.display_name} at this meeting."
-                }
-            )
     agency_id = _seat(session, meeting.id, person_id)[0]
-    if (
-        not other_agency_ok
-        and agency_id is not None
-        and substitute.agency_id is not None
-        and substitute.agency_id != agency_id
-    ):
+    if not other_agency_ok and other_agency(agency_id, substitute.agency_id):
+        assert agency_id is not None
         member = session.get_one(Person, person_id)
         theirs = session.get_one(Agency, agency_id).name
         other = substitute.agency.name if substitute.agency else ""

@@ -60,12 +60,14 @@ def _follow_recorded(
     new_agency_id: int | None,
     on: dt.date,
 ) -> None:
-    """Attendance recorded at the group's meetings from ``on`` represents the new agency."""
+    """Attendance recorded at the group's meetings from ``on`` represents the new agency; attendance
+    confirmed with the minutes stays as confirmed."""
     query = (
         select(Attendance)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .where(Attendance.person_id == person_id, Meeting.group_id == group_id)
         .where(Meeting.starts_at >= dt.datetime.combine(on, dt.time()))
+        .where(Meeting.attendance_confirmed_on.is_(None))
     )
     for record in session.scalars(query):
         if record.agency_id == old_agency_id:

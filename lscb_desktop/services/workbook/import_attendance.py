@@ -28,11 +28,11 @@ from lscb_desktop.models import (
 )
 from lscb_desktop.services.attendance_cells import AWAY, THERE
 from lscb_desktop.services.declarations import INTEREST_LENGTH
+from lscb_desktop.services.substitutes import other_agency, substitute_problem
 from lscb_desktop.services.workbook import spec
 from lscb_desktop.services.workbook.identity import Claims, key, pick
 from lscb_desktop.services.workbook.reader import Row, SheetData
 from lscb_desktop.services.workbook.references import ImporterBase, assign, changes, uuid_of
-from lscb_desktop.services.workbook.substitutes import other_agency, substitute_problem
 
 #: The column that shows each attribute an import may change, beyond the plain ones.
 _HEADERS = {

@@ -1,10 +1,9 @@
-"""Who may stand in for a member at a meeting: the rule of
-``services.attendance_recording._check_substitute`` (not the member, not anyone on the meeting's
-list in their own right, not someone else's substitute there already; from the member's agency),
-on records held in memory, since an import checks rows before anything is written.
+"""Who may stand in for a member at a meeting: not the member, not anyone on the meeting's list
+in their own right, not someone else's substitute there already; and from the member's agency
+on the day, or the user is asked (the window) or the row refused (an import).
 
-The rule is written on plain keys (ids in the window, records in an import) so that the window's
-check can call it too (see the report on issue 12): it needs no Database and no Session.
+The rule is written on plain keys (ids in the window, records held in memory in an import, which
+checks rows before anything is written), so both call this one rule: no Database, no Session.
 """
 
 from __future__ import annotations
