@@ -435,3 +435,20 @@ def test_an_agency_appointed_after_the_period_is_listed_but_a_move_adds_nothing(
     assert [(r.agency, r.meetings, r.note) for r in added] == [
         ("Youth Justice", 0, "No member during the period")
     ]
+
+
+def test_a_move_dated_back_follows_recorded_attendance_but_not_confirmed_attendance(room):
+    everyone(room, "june")
+    everyone(room, "sept")
+    confirm_attendance(room.db, room.meeting["june"], dt.date(2025, 9, 11))
+    ann = person_input(room.db, room.person["Ann"])
+    save_person(
+        room.db,
+        dataclasses.replace(ann, agency_id=room.agency["Council"], moved_on=dt.date(2025, 5, 1)),
+        room.person["Ann"],
+    )
+    agency = {
+        key: next(r for r in room.sheet(key).attendees if r.name == "Ann").agency
+        for key in ("june", "sept")
+    }
+    assert agency == {"june": "Police", "sept": "Council"}  # the confirmed June stays as it was
