@@ -56,7 +56,8 @@ class AgencyMove:
         return (
             f"{self.person}'s memberships ({_groups(self.seats)}) represent {self._old}. "
             f"Meetings before the date stay with {self._old}, and every figure for them as it "
-            f"was; from the date, the memberships continue for {self._new}."
+            f"was; from the date, the memberships continue for {self._new}. Attendance "
+            "already confirmed with the minutes stays as it was confirmed."
         )
 
     def outcome(self, on: dt.date) -> str:

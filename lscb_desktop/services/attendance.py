@@ -139,6 +139,21 @@ class MeetingSheet:
         return self.recorded == self.expected
 
     @property
+    def confirm_problem(self) -> str | None:
+        """Why the attendance cannot be confirmed with the minutes yet, or None."""
+        if self.status is not MeetingStatus.HELD:
+            return (
+                f"This meeting is {self.status.label.lower()}: only a meeting that was held has "
+                "attendance to confirm (mark it held on the Meetings tab)."
+            )
+        if not self.complete:
+            return (
+                f"{self.recorded_text}: record everyone on the list (P, A, S or X) before "
+                "confirming the attendance with the minutes."
+            )
+        return None
+
+    @property
     def recorded_text(self) -> str:
         """ "12 of 27 recorded"."""
         return f"{self.recorded} of {self.expected} recorded"

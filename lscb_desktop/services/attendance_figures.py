@@ -215,46 +215,61 @@ def _absent_agencies(
     rates: list[AgencyRate],
     group_ids: set[int],
     group_label: str | None,
+    held: list[_Held],
     period: Period,
 ) -> list[AgencyRate]:
-    """Rows for agencies that sit on a group now but had no member there in the period (a
-    member appointed after it), so that an agency is not simply missing from the table.
+    """Rows for agencies that sit on a group now but had no member at its meetings in the period
+    (a member appointed after them), so that an agency is not simply missing from the table.
 
-    A seat held now by someone who was a member of the group in the period (and has since moved
-    to another agency) adds no row: a move changes nothing in a past period's figures."""
+    A seat is judged by the agency it represented at the end of the period: a seat continued for
+    another agency since (a move: ended one day, continued the next) is followed back, so a move
+    changes nothing in a past period's figures. Someone on the list of one of the period's
+    meetings is in the figures already and adds no row."""
     if not group_ids:
         return []
     today = clock.today()
     lay_count = read_settings(session).lay_members_count_for_quorum
     current = session.scalars(
-        select(Membership)
+        select(Membership.person_id)
         .where(Membership.group_id.in_(group_ids), Membership.start_date <= today)
         .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
-        .options(selectinload(Membership.agency), selectinload(Membership.group))
     ).all()
-    members_then = {
-        (person_id, group_id)
-        for person_id, group_id in session.execute(
-            select(Membership.person_id, Membership.group_id)
-            .where(Membership.group_id.in_(group_ids))
-            .where(Membership.start_date <= period.end)
-            .where((Membership.end_date.is_(None)) | (Membership.end_date >= period.start))
-        )
-    }
+    spells: dict[tuple[int, int], list[Membership]] = defaultdict(list)
+    for membership in session.scalars(
+        select(Membership)
+        .where(Membership.group_id.in_(group_ids), Membership.person_id.in_(set(current)))
+        .order_by(Membership.start_date)
+        .options(selectinload(Membership.agency), selectinload(Membership.group))
+    ):
+        spells[(membership.person_id, membership.group_id)].append(membership)
+    listed = {(c.person.id, each.meeting.group_id) for each in held for c in each.cells}
     shown = {(r.agency_id, r.group) for r in rates}
     extra: dict[tuple[int, str], AgencyRate] = {}
-    for membership in current:
-        agency = membership.agency
-        if agency is None or not agency.counts_for_quorum:
+    for key, chain in spells.items():
+        if key in listed or not chain[-1].is_current(today):
             continue
-        if not role_counts(membership.role, lay_count):
+        seat = _seat_at_end(chain, period.end)
+        agency = seat.agency
+        if agency is None or not agency.counts_for_quorum or not role_counts(seat.role, lay_count):
             continue
-        if (membership.person_id, membership.group_id) in members_then:
-            continue  # a member then, for another agency: moved since
-        group = group_label or membership.group.name
+        group = group_label or seat.group.name
         if (agency.id, group) not in shown:
             extra[(agency.id, group)] = AgencyRate(agency.id, agency.name, group, 0, 0, NO_MEMBER)
     return list(extra.values())
+
+
+def _seat_at_end(chain: list[Membership], end: dt.date) -> Membership:
+    """Of a person's spells in a group (by start), the current one followed back through the
+    spells it continues (each begun the day after the one before ended) to the one that held the
+    seat on ``end``, or the first of them when the seat began after it."""
+    seat = chain[-1]
+    for earlier in reversed(chain[:-1]):
+        if seat.start_date <= end:
+            break
+        if earlier.end_date != seat.start_date - dt.timedelta(days=1):
+            break
+        seat = earlier
+    return seat
 
 
 def _sorted(rates: list[AgencyRate]) -> list[AgencyRate]:
@@ -291,9 +306,9 @@ def attendance_figures(
         label = session.get_one(Group, group_id).name if group_id is not None else ALL_GROUPS
         groups = {group_id} if group_id is not None else _groups_held(session, period)
         agencies = _agency_rates(held, None)
-        agencies += _absent_agencies(session, agencies, groups, None, period)
+        agencies += _absent_agencies(session, agencies, groups, None, held, period)
         totals = _agency_rates(held, label)
-        totals += _absent_agencies(session, totals, groups, label, period)
+        totals += _absent_agencies(session, totals, groups, label, held, period)
         return Figures(
             period=period,
             group=label,
@@ -371,7 +386,7 @@ def attendance_grids(
             ]
             lines.sort(key=lambda line: (line.sort_name.casefold(), line.agency.casefold()))
             agencies = _agency_rates(meetings, None)
-            agencies += _absent_agencies(session, agencies, {group.id}, None, period)
+            agencies += _absent_agencies(session, agencies, {group.id}, None, meetings, period)
             grids.append(
                 GroupGrid(
                     group.id,

@@ -14,7 +14,6 @@ from lscb_desktop.models import (
     Attendance,
     AttendanceStatus,
     Meeting,
-    MeetingStatus,
     Membership,
     Person,
     Role,
@@ -214,21 +213,14 @@ def confirm_attendance(database: Database, meeting_id: int, on: dt.date) -> None
     """Confirms the meeting's attendance with the minutes approved on ``on``; the meeting must
     have been held and everyone on its list recorded. Raises InvalidInput saying why not."""
     sheet = meeting_sheet(database, meeting_id)
-    if sheet.status is not MeetingStatus.HELD:
-        raise InvalidInput({"confirmed": "Only a meeting that was held has attendance to confirm."})
-    if not sheet.complete:
-        raise InvalidInput(
-            {
-                "confirmed": f"{sheet.recorded_text}: record everyone on the list before "
-                "confirming the attendance."
-            }
-        )
+    if sheet.confirm_problem:
+        raise InvalidInput({"confirmed": sheet.confirm_problem})
     with database.session() as session:
-        problem = Collector()
-        problem.check_date("confirmed", on, read_settings(session).earliest_year)
+        problems = Collector()
+        problems.check_date("confirmed", on, read_settings(session).earliest_year)
         if on < sheet.starts_at.date():
-            problem.add("confirmed", "The minutes cannot be approved before the meeting.")
-        problem.raise_if_any()
+            problems.add("confirmed", "The minutes cannot be approved before the meeting.")
+        problems.raise_if_any()
         meeting = session.get_one(Meeting, meeting_id)
         meeting.attendance_confirmed_on = on
         meeting.attendance_confirmed_by = current_os_user()

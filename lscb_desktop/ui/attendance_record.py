@@ -412,21 +412,9 @@ class RecordPage(QWidget):
         sheet = self.sheet
         if sheet is None:
             return
-        if sheet.status is not MeetingStatus.HELD:
-            QMessageBox.information(
-                self,
-                "Confirm with the minutes",
-                f"This meeting is {sheet.status.label.lower()}: only a meeting that was held has "
-                "attendance to confirm (mark it held on the Meetings tab).",
-            )
-            return
-        if not sheet.complete:
-            QMessageBox.information(
-                self,
-                "Confirm with the minutes",
-                f"{sheet.recorded_text}: record everyone on the list (P, A, S or X) before "
-                "confirming the attendance with the minutes.",
-            )
+        problem = sheet.confirm_problem
+        if problem:
+            QMessageBox.information(self, "Confirm with the minutes", problem)
             return
         dialog = ConfirmDialog(self.database, sheet, self)
         try:

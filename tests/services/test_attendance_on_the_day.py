@@ -452,3 +452,22 @@ def test_a_move_dated_back_follows_recorded_attendance_but_not_confirmed_attenda
         for key in ("june", "sept")
     }
     assert agency == {"june": "Police", "sept": "Council"}  # the confirmed June stays as it was
+
+
+def test_a_member_appointed_after_the_periods_meetings_is_listed_for_the_agency_of_then(room):
+    everyone(room, "june")
+    everyone(room, "sept")
+    health_visiting = save_agency(room.db, AgencyInput(name="Health Visiting"))
+    membership = add_member(
+        room.db,
+        room.group,
+        MembershipInput(role=Role.MEMBER, start_date=dt.date(2026, 1, 5)),  # after September
+        person=PersonInput(name="Mo", agency_id=health_visiting),
+    )
+    before = attendance_figures(room.db, LAST_YEAR, room.group)
+    noted = [(r.agency, r.note) for r in before.agencies if r.note]
+    assert noted == [("Health Visiting", "No member during the period")]
+    mo = member_form(room.db, membership).person_id
+    moved = dataclasses.replace(person_input(room.db, mo), agency_id=room.agency["Council"])
+    save_person(room.db, moved, mo)
+    assert attendance_figures(room.db, LAST_YEAR, room.group) == before

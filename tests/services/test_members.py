@@ -299,7 +299,8 @@ def test_a_move_is_described_before_and_after_in_words(sample_db):
         "Carol Pennington's memberships (Serious Case Review Group, Strategic Board and "
         f"Multi-Agency Audit Group) represent {old}. Meetings before the date stay with {old}, "
         "and every figure for them as it was; from the date, the memberships continue for "
-        "National Probation Service and BeNCH CRC."
+        "National Probation Service and BeNCH CRC. Attendance already confirmed with the minutes "
+        "stays as it was confirmed."
     )
     # The MAAG membership starts today: from tomorrow it is continued too; from today, it
     # simply represents the new agency.
