@@ -34,6 +34,7 @@ from lscb_desktop.models import Attendance, AttendanceStatus, ChangeLogEntry, Me
 from lscb_desktop.models.base import as_plain, new_uuid
 from lscb_desktop.models.meetings import seat_on_the_day
 from lscb_desktop.store.changelog import current_os_user
+from lscb_desktop.store.journal import touching
 from lscb_desktop.store.versions import RecordGone
 
 TABLE: Table = inspect(Attendance).local_table  # type: ignore[assignment]
@@ -107,6 +108,12 @@ def write_cell(session: Session, meeting_id: int, person_id: int, cell: Cell | N
         else [person_id, cell.substitute_id]
     )
     take_turn(session, meeting_id, people)
+    where = (TABLE.c.meeting_id == meeting_id) & (TABLE.c.person_id == person_id)
+    with touching(session, TABLE, where):  # for undo: the one row this changes
+        return _write_cell(session, meeting_id, person_id, cell)
+
+
+def _write_cell(session: Session, meeting_id: int, person_id: int, cell: Cell | None) -> bool:
     old = _current(session, meeting_id, person_id)
     if cell is None:
         if old is None:
@@ -147,6 +154,12 @@ def fill_cells(
     if not people:
         return 0
     take_turn(session, meeting_id, people)
+    where = (TABLE.c.meeting_id == meeting_id) & TABLE.c.person_id.in_(people)
+    with touching(session, TABLE, where):
+        return _fill(session, meeting_id, people, status)
+
+
+def _fill(session: Session, meeting_id: int, people: list[int], status: AttendanceStatus) -> int:
     wanted = Cell(status).values(None)
     statement = _insert(
         session, [_new_row(session, meeting_id, person, wanted) for person in people]

@@ -30,11 +30,15 @@ def _record_id(obj: Base) -> str:
 LONGEST_LOGGED = 2000
 
 
-def _loggable(value: Any) -> Any:
+def loggable(value: Any) -> Any:
+    """A value as the change log writes it."""
     plain = as_plain(value)
     if isinstance(plain, str) and len(plain) > LONGEST_LOGGED:
         return f"<{len(plain):,} characters>"
     return plain
+
+
+_loggable = loggable
 
 
 def _changes(obj: Base, operation: str) -> dict[str, list[Any]]:

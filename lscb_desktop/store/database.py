@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from lscb_desktop.config import default_database_path
-from lscb_desktop.store import changelog, lockfile, migrating, versions, watch
+from lscb_desktop.store import changelog, journal, lockfile, migrating, versions, watch
 from lscb_desktop.store.errors import DatabaseError, explain, note_where, shown_url
 from lscb_desktop.store.migrating import SCHEMA_HEAD, alembic_config, head_revision, revision_on
 
@@ -142,6 +142,9 @@ class Database:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
         changelog.install(self._factory)
+        #: Each change the window makes, row by row, for undo (off until the window asks).
+        self.journal = journal.Journal()
+        journal.install(self._factory, self.journal)
         watch.install(self._factory)  # after the change log: it reads the ids the log wrote
         versions.install(self._factory)
         #: Opened read-only (another program has the file open for writing): nothing is saved.

@@ -39,6 +39,7 @@ from lscb_desktop.ui.recent import (
 from lscb_desktop.ui.recent import last_folder as _folder
 from lscb_desktop.ui.recent import remember_folder as _remember_folder
 from lscb_desktop.ui.restore_dialog import RestoreDialog, backup_on_open, confirm_and_restore
+from lscb_desktop.ui.undo import UndoController
 
 if TYPE_CHECKING:
     # The tabs' modules (and what they load: charts, reports, phone numbers) are imported when
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._build_tabs()
+        self.undo = UndoController(self, database, self.show_status)
+        self.undo.changed.connect(self._after_undo)
         self._build_menus()
         self.apply_terms()
         self._restore_state()
@@ -256,9 +259,24 @@ class MainWindow(QMainWindow):
             tab.refresh()
         self._stale.clear()
 
+    def _after_undo(self, tables: frozenset[str]) -> None:
+        """Undo or redo changed ``tables``: the tab in view shows it now, the others when next
+        shown."""
+        if "setting" in tables:
+            self.settings = load_settings(self.database)
+            self.apply_terms()
+        from lscb_desktop.store.watch import Changes  # noqa: PLC0415 - typing import above
+
+        keys = tabs_showing(Changes(tables=frozenset(tables))) & set(self._built)
+        current = self.TAB_KEYS[self.tabs.currentIndex()]
+        self._stale.update(keys - {current})
+        if current in keys:
+            self._built[current].refresh()  # type: ignore[attr-defined]
+
     def show_changes(self, changes: Changes) -> None:
         """Someone else changed records: the tab in view shows them now (keeping the selection,
-        sort and search), the other tabs that show them when they are next shown."""
+        sort and search), the other tabs that show them when they are next shown; a step
+        their change has made impossible to undo is cleared from Undo (with a note)."""
         if changes.touches({"setting"}):
             self.settings = load_settings(self.database)
             self.apply_terms()
@@ -268,6 +286,7 @@ class MainWindow(QMainWindow):
         if current in keys:
             self._built[current].refresh()  # type: ignore[attr-defined]
             self.show_status("Brought up to date with changes made by someone else")
+        self.undo.check(None if changes.everything else set(changes.tables))
 
     def apply_terms(self) -> None:
         """The title, tab names and labels follow the organisation's name and chosen terms."""
@@ -350,6 +369,9 @@ class MainWindow(QMainWindow):
         self._action("&Quit", self.close, "Ctrl+Q", file_menu)
 
         edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo.undo_action)
+        edit_menu.addAction(self.undo.redo_action)
+        edit_menu.addSeparator()
         self.new_action = self._action(
             "&New…",
             lambda: self.current_tab().new_record(),
@@ -559,6 +581,7 @@ class MainWindow(QMainWindow):
         self.live_refresh.stop()
         old = self.database
         self.database = database
+        self.undo.watch(database)
         self.settings = load_settings(database)
         index = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
@@ -710,6 +733,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()
         self.live_refresh.stop()
+        self.undo.stop()
         super().closeEvent(event)
 
 

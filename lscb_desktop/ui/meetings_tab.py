@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -26,8 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop import clock
-from lscb_desktop.models import ActionStatus, MeetingStatus
-from lscb_desktop.services.actions import ActionRow, action_rows, mark_done
+from lscb_desktop.models import MeetingStatus
 from lscb_desktop.services.agenda import (
     AgendaRow,
     HasDeclarations,
@@ -41,15 +39,17 @@ from lscb_desktop.services.agenda import (
 )
 from lscb_desktop.services.groups import group_choices
 from lscb_desktop.services.history import Subject, subject
+from lscb_desktop.services.meeting_removal import delete_meeting, what_goes
 from lscb_desktop.services.meetings import MeetingRow, meeting_periods, meeting_rows
-from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.periods import period_containing
 from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui import agenda_papers
+from lscb_desktop.ui.action_log import ActionLog, action_subject
+from lscb_desktop.ui.buttons import button as _button
 from lscb_desktop.ui.conflict_dialog import one_click
 from lscb_desktop.ui.documents import calendar_document, meeting_document
-from lscb_desktop.ui.forms import ChoiceCombo
 from lscb_desktop.ui.meeting_dialogs import (
     ActionDialog,
     ItemDialog,
@@ -98,25 +98,6 @@ AGENDA_COLUMNS: list[Column[AgendaRow]] = [
         300,
     ),
 ]
-
-ACTION_COLUMNS: list[Column[ActionRow]] = [
-    Column("Action", lambda r: r.description, 330),
-    Column("Group", lambda r: r.group, 190),
-    Column("Meeting", lambda r: r.meeting_date, 85),
-    Column("Item", lambda r: r.item, 160),
-    Column("Owner", lambda r: r.owner, 150),
-    Column("Due", lambda r: r.due_date, 85),
-    Column("Status", lambda r: r.status.label, 70),
-    Column("Done", lambda r: r.done_date, 85),
-]
-
-
-def _button(text: str, slot: object, parent: QWidget, tip: str = "") -> QPushButton:
-    button = QPushButton(text, parent)
-    button.clicked.connect(slot)
-    if tip:
-        button.setToolTip(tip)
-    return button
 
 
 class MeetingsTab(QWidget):
@@ -213,6 +194,13 @@ class MeetingsTab(QWidget):
             _button("&New meeting…", self.new_meeting, self),
             _button("&Edit meeting…", self.edit_meeting, self),
             _button("&Plan a year…", self.plan_year, self),
+            _button(
+                "Delete meeting…",
+                self.delete_meeting,
+                self,
+                "Delete the meeting with its "
+                "agenda, papers, attendance and actions (Del); Edit > Undo puts it back",
+            ),
             self._documents_button(),
         ):
             top_buttons.addWidget(button)
@@ -440,6 +428,42 @@ class MeetingsTab(QWidget):
             self.changed.emit()
             self.status.emit("Saved the meeting")
 
+    def delete_meeting(self) -> None:
+        """Deletes the selected meeting once the user has seen what goes with it."""
+        meeting = self.current_meeting()
+        if meeting is None:
+            QMessageBox.information(self, "Delete meeting", "Select the meeting to delete.")
+            return
+        goes = what_goes(self.database, meeting.id)
+        if goes.refusal:
+            QMessageBox.information(self, "Delete meeting", goes.refusal)
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete meeting",
+            f"Delete the meeting {goes.name} with {goes.in_words()}?\n\nEdit > Undo puts it back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        label = f"delete meeting {meeting.starts_at:%d/%m/%Y}"
+        try:
+            with self.database.journal.labelled(label):
+                deleted = one_click(
+                    self,
+                    "Delete meeting",
+                    partial(delete_meeting, self.database, meeting.id, version=None),
+                )
+        except InvalidInput as exc:  # confirmed by someone else meanwhile
+            QMessageBox.information(self, "Delete meeting", " ".join(exc.problems.values()))
+            return
+        if deleted:
+            self._fill_filters()
+            self.refresh()
+            self.changed.emit()
+            self.status.emit(f"Deleted the meeting {goes.name}")
+
     def plan_year(self) -> None:
         periods = [
             self.period_filter.itemData(i)
@@ -591,8 +615,13 @@ class MeetingsTab(QWidget):
             self.edit_meeting()
 
     def remove_record(self) -> None:
-        if self.agenda.hasFocus():
+        """Edit > Remove: the agenda item in the agenda, else the meeting selected."""
+        if self.inner.currentIndex() == 1:
+            self.status.emit("Actions are not deleted: mark one done, or edit it")
+        elif self.agenda.hasFocus():
             self.remove_item()
+        else:
+            self.delete_meeting()
 
     def delete_record(self) -> None:
         self.remove_record()
@@ -615,115 +644,3 @@ class MeetingsTab(QWidget):
         return subject(
             f"{meeting.group}, {meeting.starts_at:%d/%m/%Y %H:%M}", ("meeting", meeting.id)
         )
-
-
-class ActionLog(QWidget):
-    """Actions across meetings, filtered by group, owner and status; overdue ones in red."""
-
-    status = Signal(str)
-
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.group_id: int | None = None
-        self.loaded = False
-        self.today = clock.today()
-        self.owner = ChoiceCombo(person_choices(database), blank="Any owner")
-        self.owner.setAccessibleName("Owner")
-        self.owner.setMinimumWidth(220)
-        self.owner.currentIndexChanged.connect(self.refresh)
-        self.state = QComboBox(self)
-        self.state.setAccessibleName("Action status")
-        self.state.addItem("Any status", None)
-        for status in ActionStatus:
-            self.state.addItem(status.label, status)
-        self.state.setCurrentIndex(1)  # open
-        self.state.currentIndexChanged.connect(self.refresh)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search actions (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search actions")
-        self.model: RecordTableModel[ActionRow] = RecordTableModel(
-            ACTION_COLUMNS, self, warn=lambda r: r.overdue(self.today)
-        )
-        self.proxy: QSortFilterProxyModel = make_proxy(self, self.model)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.table = make_table(self, "meetings/actions")
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Actions")
-        for index, column in enumerate(ACTION_COLUMNS):
-            self.table.setColumnWidth(index, column.width)
-        self.table.doubleClicked.connect(self.edit_action)
-        self.count_label = QLabel(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Owner"))
-        top.addWidget(self.owner)
-        top.addWidget(self.state)
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count_label)
-        buttons = QHBoxLayout()
-        buttons.addWidget(_button("&Edit action…", self.edit_action, self))
-        buttons.addWidget(_button("Mark &done", self.mark_done, self))
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-
-    def set_filters(self, group_id: int | None) -> None:
-        self.group_id = group_id
-        if self.loaded:
-            self.refresh()
-
-    def shown(self) -> None:
-        """The log loads when first shown, not when the Meetings tab opens."""
-        if not self.loaded:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self.loaded = True
-        self.today = clock.today()
-        rows = action_rows(
-            self.database,
-            group_id=self.group_id,
-            owner_id=self.owner.current_id(),
-            status=self.state.currentData(),
-        )
-        self.model.set_rows(rows)
-        overdue = sum(r.overdue(self.today) for r in rows)
-        self.count_label.setText(
-            f"{len(rows)} actions" + (f", {overdue} overdue" if overdue else "")
-        )
-
-    def show_action(self, action_id: int) -> bool:
-        """Selects an action, showing every status and owner so that it is there to select."""
-        for combo in (self.owner, self.state):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.search.clear()
-        self.refresh()
-        return select_where(self.table, lambda row: row.id == action_id)
-
-    def current_action(self) -> ActionRow | None:
-        return selected(self.table, ActionRow)
-
-    def edit_action(self) -> None:
-        row = self.current_action()
-        if row is not None and ask(ActionDialog(self.database, row.id, parent=self)):
-            self.refresh()
-            self.status.emit("Saved the action")
-
-    def mark_done(self) -> None:
-        row = self.current_action()
-        if row is None or row.status is ActionStatus.DONE:
-            return
-        mark_done(self.database, row.id, self.today)
-        self.refresh()
-        self.status.emit(f"Marked done: {row.description[:60]}")
-
-
-def action_subject(action: ActionRow) -> Subject:
-    text = " ".join(action.description.split())
-    short = text if len(text) <= 60 else text[:59] + "…"
-    return subject(f"Action: {short}", ("action", action.id))

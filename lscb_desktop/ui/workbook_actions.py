@@ -29,12 +29,13 @@ def import_into(window: MainWindow) -> None:
     from lscb_desktop.services.workbook import ImportFailed, import_workbook  # noqa: PLC0415
 
     database = window.database
-    outcome = run_with_progress(
-        window,
-        "Import workbook",
-        lambda report: import_workbook(database, Path(path), report),
-        f"Importing {Path(path).name}…",
-    )
+    with database.journal.paused():  # an import is put back from a backup, not with Undo
+        outcome = run_with_progress(
+            window,
+            "Import workbook",
+            lambda report: import_workbook(database, Path(path), report),
+            f"Importing {Path(path).name}…",
+        )
     if outcome.cancelled:
         window.show_status("Import cancelled: nothing was changed")
         return
@@ -56,6 +57,7 @@ def import_into(window: MainWindow) -> None:
         raise outcome.error
     result = outcome.result
     assert result is not None
+    window.undo.clear("Undo cleared: an import is not undone step by step")
     window.settings = load_settings(window.database)
     window.apply_terms()
     window.refresh_all()

@@ -11,6 +11,7 @@ from lscb_desktop.models import AttendanceStatus
 from lscb_desktop.services.attendance import meeting_sheet
 from lscb_desktop.services.attendance_recording import record_attendance
 from lscb_desktop.ui.attendance_dialogs import NO_ONE_YET
+from lscb_desktop.ui.tables import select_index
 from tests.ui.attendance_scene import Scene, build_scene, while_open
 
 P, A, S, X = (
@@ -47,9 +48,11 @@ def cell(page, name: str, column: int) -> str:
 
 
 def select(page, name: str) -> None:
+    """Selects a row as a click does, whatever modifier an earlier test's key press left held
+    (selectRow reads the keyboard, and Ctrl would toggle the row off)."""
     row = next(i for i in range(page.model.rowCount()) if page.model.index(i, 0).data() == name)
     page.table.setFocus()
-    page.table.selectRow(row)
+    select_index(page.table, page.table.model().index(row, 0))
 
 
 def test_a_meeting_is_recorded_from_the_keyboard_and_the_quorum_follows(window, qtbot, scene):
