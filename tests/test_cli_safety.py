@@ -189,15 +189,18 @@ def test_a_refused_import_into_a_new_file_leaves_no_empty_database(capsys, tmp_p
     assert sorted(p.name for p in folder.iterdir()) == ["notes.xlsx"]
 
 
-def test_output_cut_short_by_a_pipe_is_not_an_error(sample_path, tmp_path):
-    """`lscb-desktop history | head -1`: no "Broken pipe" message, no traceback."""
+@pytest.mark.parametrize(
+    "command", [["history", "--limit", "0"], ["list", "people"], ["list", "people", "--json"]]
+)
+def test_output_cut_short_by_a_pipe_is_not_an_error(sample_path, tmp_path, command):
+    """`lscb-desktop list people | head -1`: no "Broken pipe" message, no traceback."""
     import os
     import subprocess
     import sys
 
     env = {**os.environ, "LSCB_DESKTOP_HOME": str(tmp_path / "home")}
     program = subprocess.Popen(
-        [sys.executable, "-m", "lscb_desktop", "--db", str(sample_path), "history", "--limit", "0"],
+        [sys.executable, "-m", "lscb_desktop", "--db", str(sample_path), *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,

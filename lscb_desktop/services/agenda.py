@@ -384,6 +384,19 @@ def _check_paper(session: Session, item: AgendaItem, shown: PaperShown, outcome:
     raise changed_since_shown(session, "agenda_item", item.id, what, outcome)
 
 
+def paper_file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a paper (not a PDF, Word or Excel file; too big), or None."""
+    if path.suffix.lower() not in PAPER_TYPES:
+        return f"{path.name} is not a PDF, Word or Excel file, so it cannot be a paper."
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it says why, in its own words
+    if size > PAPER_MAX_BYTES:
+        return f"{path.name} is over 50 MB; attach a smaller file."
+    return None
+
+
 def attach_paper(
     database: Database,
     item_id: int,
@@ -398,10 +411,9 @@ def attach_paper(
     when the item holds another now, ChangedSinceShown is raised and nothing is attached.
     """
     path = Path(path)
-    if path.suffix.lower() not in PAPER_TYPES:
-        raise InvalidInput(
-            {"paper": f"{path.name} is not a PDF, Word or Excel file, so it cannot be a paper."}
-        )
+    problem = paper_file_problem(path)
+    if problem:
+        raise InvalidInput({"paper": problem})
     try:
         content = path.read_bytes()
     except OSError as exc:

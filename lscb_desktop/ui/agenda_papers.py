@@ -10,14 +10,14 @@ import os
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from lscb_desktop import APP_NAME
 from lscb_desktop.services.agenda import (
     AgendaRow,
     attach_paper,
+    paper_file_problem,
     read_paper,
     remove_paper,
     set_paper_confidential,
@@ -27,6 +27,7 @@ from lscb_desktop.services.privacy import private_folder, write_private_bytes
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.conflict_dialog import one_click, show_gone
+from lscb_desktop.ui.opening import open_file
 
 PAPER_FILTER = "Papers (*.pdf *.doc *.docx *.xls *.xlsx *.odt *.rtf)"
 
@@ -39,6 +40,10 @@ def attach(parent: QWidget, database: Database, item: AgendaRow) -> str:
     if not path:
         return ""
     QSettings().setValue("paths/papers", str(Path(path).parent))
+    problem = paper_file_problem(Path(path))
+    if problem:  # said before asking anything about a file that cannot be a paper
+        QMessageBox.warning(parent, "Attach paper", problem)
+        return ""
     confidential = (
         QMessageBox.question(
             parent,
@@ -70,6 +75,9 @@ def attach(parent: QWidget, database: Database, item: AgendaRow) -> str:
 
 def open_paper(parent: QWidget, database: Database, item: AgendaRow) -> None:
     if item.paper_id is None:
+        QMessageBox.information(
+            parent, "Open paper", f"Item {item.number}, “{item.title}”, has no paper attached."
+        )
         return
     try:
         name, content = read_paper(database, item.paper_id)
@@ -83,13 +91,12 @@ def open_paper(parent: QWidget, database: Database, item: AgendaRow) -> None:
     target = write_private_bytes(private_folder("paper-") / Path(name).name, content)
     if os.name == "posix":
         target.chmod(0o400)
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
-        QMessageBox.information(
-            parent,
-            "Open paper",
-            f"No program opens {target.suffix} files; it is saved at {target} until "
-            f"{APP_NAME} is closed.",
-        )
+    open_file(
+        parent,
+        "Open paper",
+        target,
+        f"A copy is saved at {target} until {APP_NAME} is closed.",
+    )
 
 
 def toggle_confidential(parent: QWidget, database: Database, item: AgendaRow) -> str:

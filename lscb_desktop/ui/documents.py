@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import QRect, QSettings, QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from lscb_desktop import clock
@@ -20,6 +20,7 @@ from lscb_desktop.services.periods import Period
 from lscb_desktop.services.privacy import private_folder
 from lscb_desktop.services.progress import Progress
 from lscb_desktop.store import Database
+from lscb_desktop.ui.opening import open_file
 from lscb_desktop.ui.workers import Report, consume, run_with_progress
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def save_document(
         return None
     made = make(parent, title, target, build, stepped)
     if made is not None and open_after_saving():
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(made)))
+        open_file(parent, title, made, f"It is saved at {made}.")
     return made
 
 

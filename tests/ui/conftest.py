@@ -80,3 +80,12 @@ def whole_program(monkeypatch):
             handler.close()
     privacy.end_private_session()
     os.umask(umask)
+
+
+@pytest.fixture(autouse=True)
+def _a_program_opens_papers(monkeypatch):
+    """The test machine may have no program for PDFs or Word files; a council desktop has.
+    The tests of a computer without one (test_opening.py) say so themselves."""
+    from lscb_desktop.services import opening
+
+    monkeypatch.setattr(opening, "program_for", lambda _path: "a viewer")
