@@ -12,11 +12,12 @@ from lscb_desktop.store import Database
 from lscb_desktop.ui.attendance_figures import FiguresPage
 from lscb_desktop.ui.attendance_record import RecordPage, meeting_label
 from lscb_desktop.ui.interests_page import InterestsPage
+from lscb_desktop.ui.record_tab import RecordTab
 
 __all__ = ["AttendanceTab", "FiguresPage", "InterestsPage", "RecordPage", "meeting_label"]
 
 
-class AttendanceTab(QWidget):
+class AttendanceTab(RecordTab):
     status = Signal(str)
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:

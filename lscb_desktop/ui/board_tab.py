@@ -21,6 +21,7 @@ from lscb_desktop.services.members import board_group_id
 from lscb_desktop.store import Database
 from lscb_desktop.ui.history_dialog import member_subject
 from lscb_desktop.ui.members_panel import MembersPanel
+from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.small_dialogs import AgencyDialog
 from lscb_desktop.ui.table_model import Column, RecordTableModel
 from lscb_desktop.ui.tables import make_proxy, make_table, selected
@@ -118,7 +119,7 @@ class AgenciesPanel(QWidget):
             self.changed.emit()
 
 
-class BoardTab(QWidget):
+class BoardTab(RecordTab):
     status = Signal(str)
 
     def __init__(
@@ -181,20 +182,9 @@ class BoardTab(QWidget):
         self.members.set_group(group_id, f"the {self.board_term}")
         self.agencies.refresh()
 
-    def focus_search(self) -> None:
-        self.members.focus_search()
-
-    def new_record(self) -> None:
-        self.members.new_record()
-
-    def edit_record(self) -> None:
-        self.members.edit_record()
-
-    def remove_record(self) -> None:
-        self.members.remove_record()
-
-    def delete_record(self) -> None:
-        self.members.delete_record()
+    def edit_part(self) -> MembersPanel:
+        """The Edit menu acts on the members list."""
+        return self.members
 
     def tables(self) -> list[QTableView]:
         return [self.members.table, self.agencies.table]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.home import Home, HomeLine, home
 from lscb_desktop.store import Database
+from lscb_desktop.ui.record_tab import RecordTab
 
 URGENT = QColor("#8a1c14")
 QUIET = QColor("#777777")
@@ -58,7 +59,7 @@ class LinesModel(QAbstractListModel):
         return None
 
 
-class HomeTab(QWidget):
+class HomeTab(RecordTab):
     #: (kind, record id): "meeting", "action", "case_review", "audit" or "attendance".
     open_record = Signal(str, int)
     status = Signal(str)
@@ -132,13 +133,6 @@ class HomeTab(QWidget):
 
     def lines(self, key: str) -> list[str]:
         return [line.text for line in self.models[key].lines]
-
-    # The Edit menu has nothing to do here.
-    def focus_search(self) -> None: ...
-    def new_record(self) -> None: ...
-    def edit_record(self) -> None: ...
-    def remove_record(self) -> None: ...
-    def delete_record(self) -> None: ...
 
     def tables(self) -> list[QTableView]:
         return []

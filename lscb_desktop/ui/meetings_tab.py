@@ -3,7 +3,6 @@ action log across meetings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -28,14 +26,6 @@ from lscb_desktop import clock
 from lscb_desktop.models import MeetingStatus
 from lscb_desktop.services.agenda import (
     AgendaRow,
-    HasDeclarations,
-    add_standard_items,
-    agenda_rows,
-    copy_agenda,
-    move_item,
-    previous_meetings,
-    removal_refused,
-    remove_item,
 )
 from lscb_desktop.services.groups import group_choices
 from lscb_desktop.services.history import Subject, subject
@@ -45,21 +35,19 @@ from lscb_desktop.services.periods import period_containing
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
-from lscb_desktop.ui import agenda_papers
 from lscb_desktop.ui.action_log import ActionLog, action_subject
+from lscb_desktop.ui.agenda_actions import AGENDA_COLUMNS, AgendaActions
 from lscb_desktop.ui.buttons import button as _button
 from lscb_desktop.ui.conflict_dialog import one_click
 from lscb_desktop.ui.documents import calendar_document, meeting_document
 from lscb_desktop.ui.meeting_dialogs import (
-    ActionDialog,
-    ItemDialog,
     MeetingDialog,
     PlanYearDialog,
-    StandardItemsDialog,
     ask,
 )
+from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, select_where, selected
+from lscb_desktop.ui.tables import make_proxy, make_table, select_where
 
 
 def _papers(row: MeetingRow) -> str:
@@ -81,26 +69,8 @@ MEETING_COLUMNS: list[Column[MeetingRow]] = [
     Column("Venue", lambda r: r.venue, 260),
 ]
 
-AGENDA_COLUMNS: list[Column[AgendaRow]] = [
-    Column("No.", lambda r: r.number, 40),
-    Column("Time", lambda r: f"{r.starts_at:%H:%M}", 55),
-    Column("Item", lambda r: r.title, 330),
-    Column("Presenter", lambda r: r.presenter, 170),
-    Column("Purpose", lambda r: r.purpose, 90),
-    Column("Minutes", lambda r: r.minutes, 60),
-    Column(
-        "Paper",
-        lambda r: (
-            "Waiting for paper"
-            if r.waiting_for_paper
-            else (f"{r.paper} (confidential)" if r.confidential else r.paper)
-        ),
-        300,
-    ),
-]
 
-
-class MeetingsTab(QWidget):
+class MeetingsTab(AgendaActions, RecordTab):
     status = Signal(str)
     #: Meetings or attendance-relevant records changed (the Attendance tab refreshes).
     changed = Signal()
@@ -376,38 +346,6 @@ class MeetingsTab(QWidget):
     def _meeting_selected(self, *_args: object) -> None:
         self._show_agenda()
 
-    def _show_agenda(self) -> None:
-        meeting = self.current_meeting()
-        for button in (*self.agenda_buttons, *self.paper_buttons):
-            button.setEnabled(meeting is not None)
-        if meeting is None:
-            self.agenda_heading.setText("Select a meeting to see its agenda.")
-            self.agenda_model.set_rows([])
-            return
-        state = ""
-        if meeting.papers_overdue(self.today):
-            state = " — <b style='color:#8a1c14'>papers overdue</b>"
-        elif meeting.papers_due_soon(self.today):
-            state = " — <b style='color:#6b4e00'>papers due soon</b>"
-        self.agenda_heading.setText(
-            f"<b>{meeting.group}</b>, {meeting.starts_at:%A %d/%m/%Y at %H:%M}"
-            f" ({meeting.status.label.lower()}) — papers due {meeting.papers_due:%d/%m/%Y}{state}"
-        )
-        self.agenda_model.set_rows(agenda_rows(self.database, meeting.id))
-
-    def current_item(self) -> AgendaRow | None:
-        return selected(self.agenda, AgendaRow)
-
-    def _after_agenda_change(self, item_id: int | None = None, message: str = "") -> None:
-        meeting = self.current_meeting()
-        self.refresh()
-        if meeting is not None:
-            self.select_meeting(meeting.id)
-        if item_id is not None:
-            select_where(self.agenda, lambda row: row.id == item_id)
-        if message:
-            self.status.emit(message)
-
     # -- meetings -----------------------------------------------------------------------------
 
     def new_meeting(self) -> None:
@@ -478,122 +416,6 @@ class MeetingsTab(QWidget):
             skipped = f"; {dialog.skipped} already planned" if dialog.skipped else ""
             self.status.emit(f"Added {dialog.added} meetings{skipped}")
 
-    # -- the agenda ---------------------------------------------------------------------------
-
-    def new_item(self) -> None:
-        meeting = self.current_meeting()
-        if meeting is None:
-            return
-        dialog = ItemDialog(self.database, meeting.id, parent=self)
-        if ask(dialog):
-            self._after_agenda_change(dialog.saved_id, "Added an agenda item")
-
-    def edit_item(self) -> None:
-        meeting, item = self.current_meeting(), self.current_item()
-        if meeting is None or item is None:
-            return
-        if ask(ItemDialog(self.database, meeting.id, item.id, self)):
-            self._after_agenda_change(item.id, "Saved the agenda item")
-
-    def remove_item(self) -> None:
-        item = self.current_item()
-        if item is None:
-            return
-        refused = removal_refused(self.database, item.id)
-        if refused:
-            QMessageBox.information(self, "Remove item", refused)
-            return
-        answer = QMessageBox.question(
-            self,
-            "Remove agenda item",
-            f"Remove item {item.number}, “{item.title}”, from the agenda"
-            + (" with its paper" if item.paper else "")
-            + "?",
-        )
-        remove = partial(remove_item, self.database, item.id, version=item.version)
-        try:
-            if answer == QMessageBox.StandardButton.Yes and one_click(self, "Remove item", remove):
-                self._after_agenda_change(None, f"Removed “{item.title}”")
-        except HasDeclarations as exc:
-            QMessageBox.information(self, "Remove item", str(exc))
-
-    def move_item(self, offset: int) -> None:
-        item = self.current_item()
-        if item is not None:
-            move_item(self.database, item.id, offset)
-            self._after_agenda_change(item.id)
-
-    def add_standard(self) -> None:
-        meeting = self.current_meeting()
-        if meeting is not None:
-            added = add_standard_items(self.database, meeting.id)
-            self._after_agenda_change(None, f"Added {added} standard item(s)")
-
-    def edit_standard(self) -> None:
-        meeting = self.current_meeting()
-        if meeting is not None:
-            ask(StandardItemsDialog(self.database, meeting.group_id, meeting.group, self))
-
-    def copy_agenda(self) -> None:
-        meeting = self.current_meeting()
-        if meeting is None:
-            return
-        earlier = previous_meetings(self.database, meeting.id)
-        if not earlier:
-            QMessageBox.information(
-                self, "Copy agenda", f"{meeting.group} has no other meeting with an agenda."
-            )
-            return
-        labels = [f"{starts:%d/%m/%Y %H:%M}" for _, starts in earlier]
-        chosen, ok = QInputDialog.getItem(
-            self,
-            "Copy agenda",
-            f"Copy the agenda of the {meeting.group} meeting on:",
-            labels,
-            0,
-            False,
-        )
-        if ok:
-            source = earlier[labels.index(chosen)][0]
-            count = copy_agenda(self.database, source, meeting.id)
-            self._after_agenda_change(None, f"Copied {count} items from {chosen}")
-
-    # -- papers (lscb_desktop.ui.agenda_papers) -----------------------------------------------
-
-    def _paper_action(self, action: Callable[[QWidget, Database, AgendaRow], str | None]) -> None:
-        item = self.current_item()
-        if item is not None and (message := action(self, self.database, item)):
-            self._after_agenda_change(item.id, message)
-
-    def attach_paper(self) -> None:
-        self._paper_action(agenda_papers.attach)
-
-    def open_paper(self) -> None:
-        self._paper_action(agenda_papers.open_paper)
-
-    def toggle_confidential(self) -> None:
-        self._paper_action(agenda_papers.toggle_confidential)
-
-    def remove_paper(self) -> None:
-        self._paper_action(agenda_papers.remove)
-
-    # -- actions ------------------------------------------------------------------------------
-
-    def new_action(self) -> None:
-        meeting = self.current_meeting()
-        if meeting is None:
-            return
-        item = self.current_item()
-        dialog = ActionDialog(
-            self.database,
-            meeting_id=meeting.id,
-            agenda_item_id=item.id if item else None,
-            parent=self,
-        )
-        if ask(dialog):
-            self.actions_page.refresh()
-            self.status.emit("Added an action")
-
     # -- the Edit menu ------------------------------------------------------------------------
 
     def focus_search(self) -> None:
@@ -622,9 +444,6 @@ class MeetingsTab(QWidget):
             self.remove_item()
         else:
             self.delete_meeting()
-
-    def delete_record(self) -> None:
-        self.remove_record()
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.agenda, self.actions_page.table]

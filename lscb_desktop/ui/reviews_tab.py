@@ -25,6 +25,7 @@ from lscb_desktop.services.settings import load_settings
 from lscb_desktop.store import Database
 from lscb_desktop.ui.documents import PDF, save_document
 from lscb_desktop.ui.meeting_dialogs import ActionDialog, ask
+from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.review_dialogs import AuditDialog, CaseReviewDialog
 from lscb_desktop.ui.table_model import Column, RecordTableModel
 from lscb_desktop.ui.tables import make_proxy, make_table, select_where, selected
@@ -157,7 +158,7 @@ class ActionPlan(QWidget):
             self.refresh()
 
 
-class AuditsTab(QWidget):
+class AuditsTab(RecordTab):
     status = Signal(str)
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
@@ -285,15 +286,8 @@ class AuditsTab(QWidget):
             build=lambda target: exports.export_authority(self.database, row.id, target),
         )
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def remove_record(self) -> None:
-        """Audits are closed (status), not removed: their history is part of the programme."""
-
-    def delete_record(self) -> None:
-        self.remove_record()
+    #: Audits are closed (their status), not removed: their history is part of the programme.
+    nothing_removed = "Audits are not deleted: set the audit's status instead"
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.plan.table]
@@ -308,7 +302,7 @@ class AuditsTab(QWidget):
         return subject(f"Audit: {row.title}", ("audit", row.id)) if row is not None else None
 
 
-class CaseReviewsTab(QWidget):
+class CaseReviewsTab(RecordTab):
     status = Signal(str)
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
@@ -449,15 +443,8 @@ class CaseReviewsTab(QWidget):
             self.refresh()
             self.status.emit(f"Saved {row.reference}")
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def remove_record(self) -> None:
-        """Reviews are kept: the register is the record of what was referred and decided."""
-
-    def delete_record(self) -> None:
-        self.remove_record()
+    #: Reviews are kept: the register is the record of what was referred and decided.
+    nothing_removed = "Case reviews are not deleted: the register records every referral"
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.steps, self.plan.table]

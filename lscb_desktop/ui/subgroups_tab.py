@@ -27,6 +27,7 @@ from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.store import Database
 from lscb_desktop.ui.group_form import GroupForm, NewGroupDialog
 from lscb_desktop.ui.members_panel import MembersPanel
+from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
 from lscb_desktop.ui.tables import make_proxy, make_table, select_where
 
@@ -52,7 +53,7 @@ GROUP_COLUMNS: list[Column[GroupRow]] = [
 ARCHIVED_COLUMN = len(GROUP_COLUMNS) - 1
 
 
-class SubgroupsTab(QWidget):
+class SubgroupsTab(RecordTab):
     status = Signal(str)
     #: A group was added, renamed, archived or its members changed (the Board tab may show it).
     changed = Signal()
@@ -266,14 +267,9 @@ class SubgroupsTab(QWidget):
         self.details.setCurrentWidget(self.members)
         self.members.new_record()
 
-    def edit_record(self) -> None:
-        self.members.edit_record()
-
-    def remove_record(self) -> None:
-        self.members.remove_record()
-
-    def delete_record(self) -> None:
-        self.members.delete_record()
+    def edit_part(self) -> MembersPanel:
+        """Edit, Remove and Delete act on the group's members."""
+        return self.members
 
     def tables(self) -> list[QTableView]:
         return [self.table, self.members.table]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import postgresql, sqlite
 
 from lscb_desktop.models import (
     Action,
@@ -226,8 +226,10 @@ def test_a_statement_the_journal_cannot_follow_makes_the_step_not_undoable(
         row = session.scalars(select(Attendance)).first()
         assert row is not None
         table = Attendance.__table__
+        dialect = session.connection().dialect.name
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         session.execute(
-            sqlite_insert(table)
+            upsert(table)
             .values(**{c.key: getattr(row, c.key) for c in table.columns})
             .on_conflict_do_update(index_elements=["id"], set_={"notes": "Upserted"})
         )

@@ -89,3 +89,18 @@ def _a_program_opens_papers(monkeypatch):
     from lscb_desktop.services import opening
 
     monkeypatch.setattr(opening, "program_for", lambda _path: "a viewer")
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_message_box(monkeypatch):
+    """A message box no test answers would wait for a click for ever: it fails the test instead,
+    naming what it said. Tests that expect one answer it themselves (``message_boxes``)."""
+
+    def unanswered(kind: str):
+        def show(_parent, title, text, *args, **kwargs):
+            raise AssertionError(f"unanswered {kind} “{title}”: {text}")
+
+        return show
+
+    for kind in ("question", "information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, unanswered(kind))

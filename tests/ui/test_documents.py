@@ -58,7 +58,9 @@ def test_the_pack_is_built_from_the_documents_menu(window, monkeypatch, tmp_path
 
 def test_open_after_saving_opens_the_file(window, monkeypatch, tmp_path):
     opened: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True
+    )
     window.open_after_action.setChecked(True)
     save_to(monkeypatch, tmp_path / "register.pdf")
     window.tabs.setCurrentWidget(window.meetings_tab)
