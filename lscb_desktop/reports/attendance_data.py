@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lscb_desktop.services.periods import Period
+from lscb_desktop.periods import Period
 
 ALL_GROUPS = "All groups"
 

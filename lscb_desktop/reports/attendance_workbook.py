@@ -25,6 +25,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lscb_desktop.files import atomic_path
+from lscb_desktop.periods import Period
+from lscb_desktop.progress import Progress
 from lscb_desktop.reports.attendance_data import (
     ALL_GROUPS,
     AgencyRate,
@@ -33,9 +36,6 @@ from lscb_desktop.reports.attendance_data import (
     MemberRate,
 )
 from lscb_desktop.reports.workbook_text import text_never_formulas
-from lscb_desktop.services.files import atomic_path
-from lscb_desktop.services.periods import Period
-from lscb_desktop.services.progress import Progress
 
 PERCENT = "0%"
 BOLD = Font(bold=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from lscb_desktop.reports.inputs import AuthorityDoc
 from lscb_desktop.reports.style import SHADE, TEXT_WIDTH, build_pdf, grid, letterhead, paragraph
-from lscb_desktop.services.documents import AuthorityDoc
 
 
 def authority_story(doc: AuthorityDoc) -> list[Flowable]:

@@ -10,21 +10,21 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from lscb_desktop.files import atomic_path
 from lscb_desktop.models import MeetingKind, MeetingStatus
-from lscb_desktop.services.files import atomic_path
-from lscb_desktop.services.meetings import MeetingRow
+from lscb_desktop.reports.inputs import CalendarMeeting
 
 #: Meetings are held in England; times are stored as local wall-clock times.
 LONDON = ZoneInfo("Europe/London")
 
 
-def meeting_uid(row: MeetingRow, organisation_key: str) -> str:
+def meeting_uid(row: CalendarMeeting, organisation_key: str) -> str:
     """Stable across exports: the meeting's id in this database, and the organisation."""
     return f"meeting-{row.id}@{organisation_key}.lscb-desktop"
 
 
 def build_calendar(
-    rows: Sequence[MeetingRow], organisation: str, organisation_key: str, target: Path
+    rows: Sequence[CalendarMeeting], organisation: str, organisation_key: str, target: Path
 ) -> Path:
     calendar = Calendar()
     calendar.add("prodid", "-//LSCB Desktop//Meetings//EN")

@@ -8,6 +8,14 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+from lscb_desktop.reports.inputs import (
+    AgendaDoc,
+    AgendaLine,
+    DeclarationLine,
+    MeetingHead,
+    OfficerLine,
+    RegisterDoc,
+)
 from lscb_desktop.reports.style import (
     SHADE,
     TEXT_WIDTH,
@@ -16,14 +24,6 @@ from lscb_desktop.reports.style import (
     letterhead,
     paragraph,
     pdf_bytes,
-)
-from lscb_desktop.services.agenda import AgendaRow
-from lscb_desktop.services.documents import (
-    AgendaDoc,
-    DeclarationLine,
-    MeetingHead,
-    OfficerLine,
-    RegisterDoc,
 )
 
 #: What the chair asks at the start, when the agenda has no item of its own for it.
@@ -50,7 +50,7 @@ def _details(head: MeetingHead, officers: Sequence[OfficerLine] = ()) -> Flowabl
     )
 
 
-def _paper_ref(item: AgendaRow, pages: dict[int, int] | None) -> str:
+def _paper_ref(item: AgendaLine, pages: dict[int, int] | None) -> str:
     if item.paper_id is None:
         return "To follow" if item.paper_expected else ""
     if pages is not None and item.id in pages:
@@ -58,7 +58,7 @@ def _paper_ref(item: AgendaRow, pages: dict[int, int] | None) -> str:
     return f"Paper {item.number}"
 
 
-def _item_cell(item: AgendaRow, doc: AgendaDoc) -> list[Flowable]:
+def _item_cell(item: AgendaLine, doc: AgendaDoc) -> list[Flowable]:
     """The item's title and presenter, and the officers in attendance for it."""
     cell = [paragraph(item.title + (f"\n{item.presenter}" if item.presenter else ""), "cell")]
     officers = doc.officers_for(item.id)

@@ -11,6 +11,8 @@ from openpyxl.worksheet.table import TableStyleInfo
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
+from lscb_desktop.files import atomic_path
+from lscb_desktop.reports.inputs import Agreement, AgreementDoc, ContactsDoc
 from lscb_desktop.reports.style import (
     SHADE,
     TEXT_WIDTH,
@@ -20,8 +22,6 @@ from lscb_desktop.reports.style import (
     paragraph,
 )
 from lscb_desktop.reports.workbook_text import text_never_formulas
-from lscb_desktop.services.documents import Agreement, AgreementDoc, ContactsDoc
-from lscb_desktop.services.files import atomic_path
 
 
 def _agreement_page(doc: AgreementDoc, agreement: Agreement) -> list[Flowable]:

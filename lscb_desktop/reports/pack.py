@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -25,12 +25,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from lscb_desktop.files import atomic_path
+from lscb_desktop.progress import Progress
+from lscb_desktop.reports.inputs import AgendaDoc, AgendaLine
 from lscb_desktop.reports.meeting_docs import pack_front
 from lscb_desktop.reports.style import FONT, FONT_BOLD, INK, register_fonts
-from lscb_desktop.services.agenda import AgendaRow
-from lscb_desktop.services.documents import AgendaDoc
-from lscb_desktop.services.files import atomic_path
-from lscb_desktop.services.progress import Progress
 
 #: Turns an office file (name, bytes) into PDF bytes, or None when it cannot.
 Converter = Callable[[str, bytes], bytes | None]
@@ -72,7 +71,7 @@ def convert_with_libreoffice(name: str, content: bytes) -> bytes | None:
 
 @dataclass
 class _Paper:
-    item: AgendaRow
+    item: AgendaLine
     name: str
     reader: PdfReader | None
     note: str = ""
@@ -82,7 +81,7 @@ class _Paper:
         return len(self.reader.pages) if self.reader is not None else 1
 
 
-def _notice(item: AgendaRow, name: str, why: str) -> bytes:
+def _notice(item: AgendaLine, name: str, why: str) -> bytes:
     """A page standing in for a paper that cannot be merged."""
     register_fonts()
     buffer = io.BytesIO()
@@ -99,7 +98,7 @@ def _notice(item: AgendaRow, name: str, why: str) -> bytes:
     return buffer.getvalue()
 
 
-def _load(item: AgendaRow, name: str, content: bytes, convert: Converter) -> _Paper:
+def _load(item: AgendaLine, name: str, content: bytes, convert: Converter) -> _Paper:
     suffix = Path(name).suffix.lower()
     if suffix in CONVERTIBLE:
         converted = convert(name, content)
@@ -225,7 +224,7 @@ def _front(doc: AgendaDoc, papers: list[_Paper]) -> tuple[PdfReader, dict[int, i
 
 def iter_pack(
     doc: AgendaDoc,
-    papers: list[tuple[AgendaRow, str, bytes]],
+    papers: Sequence[tuple[AgendaLine, str, bytes]],
     target: Path,
     convert: Converter = convert_with_libreoffice,
 ) -> Iterator[Progress]:

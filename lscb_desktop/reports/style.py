@@ -33,8 +33,8 @@ from reportlab.platypus import (
 )
 
 from lscb_desktop.config import resources_dir
-from lscb_desktop.services.documents import Letterhead
-from lscb_desktop.services.files import atomic_path
+from lscb_desktop.files import atomic_path
+from lscb_desktop.reports.inputs import Letterhead
 
 FONT = "LiberationSans"
 FONT_BOLD = "LiberationSans-Bold"

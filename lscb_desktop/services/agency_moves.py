@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import Agency, Membership, Person
-from lscb_desktop.services.quorum import and_list
 from lscb_desktop.store import Database
+from lscb_desktop.words import and_list
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, selectinload, undefer
 from lscb_desktop.models import AgendaItem, Document, Group, Meeting, Purpose
 from lscb_desktop.services.concurrency import changed_since_shown
 from lscb_desktop.services.declarations import declared_on_item
-from lscb_desktop.services.quorum import and_list
 from lscb_desktop.services.validation import Collector, InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.words import and_list
 
 #: The usual opening and closing of an agenda, for a group that has not set its own.
 DEFAULT_OPENING = (

@@ -6,7 +6,6 @@ Reports (``lscb_desktop.reports``) turn these into files; they never open the da
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,28 +17,31 @@ from lscb_desktop.models import (
     Audit,
     Group,
     Meeting,
-    MeetingKind,
     MeetingStatus,
     Membership,
     Person,
     Role,
 )
+from lscb_desktop.reports.inputs import (
+    AgendaDoc,
+    Agreement,
+    AgreementDoc,
+    AuthorityDoc,
+    ContactsDoc,
+    DeclarationLine,
+    Letterhead,
+    MeetingHead,
+    OfficerLine,
+    RegisterDoc,
+    RegisterLine,
+)
 from lscb_desktop.services.agenda import AgendaRow, agenda_rows, read_paper
 from lscb_desktop.services.attendance import MeetingSheet, meeting_sheet
-from lscb_desktop.services.members import MemberRow, board_group_id, group_members
+from lscb_desktop.services.members import board_group_id, group_members
 from lscb_desktop.services.periods import period_starting
-from lscb_desktop.services.quorum import and_list
 from lscb_desktop.services.settings import Settings, load_logo, load_settings
 from lscb_desktop.store import Database
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    organisation: str
-    address: str
-    marking: str
-    logo: bytes | None
-    board_term: str
+from lscb_desktop.words import and_list
 
 
 def letterhead(database: Database, marking: str = "") -> Letterhead:
@@ -51,140 +53,6 @@ def letterhead(database: Database, marking: str = "") -> Letterhead:
         logo=load_logo(database),
         board_term=settings.term_board,
     )
-
-
-@dataclass(frozen=True)
-class MeetingHead:
-    meeting_id: int
-    group: str
-    group_short: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime | None
-    venue: str
-    kind: MeetingKind
-    status: MeetingStatus
-    chair: str
-    quorum_rule: int | None
-    next_meeting: dt.datetime | None
-
-    @property
-    def title(self) -> str:
-        kind = "Extraordinary meeting" if self.kind is MeetingKind.EXTRAORDINARY else "Meeting"
-        return f"{self.group} — {kind}"
-
-    @property
-    def when(self) -> str:
-        end = f" to {self.ends_at:%H:%M}" if self.ends_at else ""
-        return f"{self.starts_at:%A %d/%m/%Y}, {self.starts_at:%H:%M}{end}"
-
-
-@dataclass(frozen=True)
-class DeclarationLine:
-    """A declaration of interest as the agenda and the register print it."""
-
-    #: "Item 4: Budget and partner contributions" or "Whole meeting".
-    item: str
-    name: str
-    interest: str
-    #: "Left the room", "Took no part", "Stayed and took part".
-    action: str
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class OfficerLine:
-    """A guest or officer in attendance, for named items or the whole meeting."""
-
-    name: str
-    job_title: str
-    organisation: str
-    #: The items they attend for as (number, title), in agenda order; none: the whole meeting.
-    items: tuple[tuple[int, str], ...] = ()
-    item_ids: tuple[int, ...] = ()
-
-    @property
-    def described(self) -> str:
-        """ "Dean Kirby, Head of Service, Luton Borough Council"."""
-        return ", ".join(part for part in (self.name, self.job_title, self.organisation) if part)
-
-    @property
-    def attending_for(self) -> str:
-        """ "Items 4 and 5", "Item 4" or "Whole meeting"."""
-        if not self.items:
-            return "Whole meeting"
-        word = "Item" if len(self.items) == 1 else "Items"
-        return f"{word} {and_list([str(number) for number, _ in self.items])}"
-
-
-@dataclass(frozen=True)
-class AgendaDoc:
-    head: MeetingHead
-    items: list[AgendaRow]
-    #: Each apology as the agenda prints it: "Jane Smith (illness)".
-    apologies: list[str]
-    house: Letterhead
-    declarations: list[DeclarationLine] = field(default_factory=list)
-    officers: list[OfficerLine] = field(default_factory=list)
-
-    @property
-    def declarations_item(self) -> AgendaRow | None:
-        """The agenda's own item for declarations of interest, if it has one."""
-        return next((i for i in self.items if "declar" in i.title.casefold()), None)
-
-    def officers_for(self, item_id: int) -> list[OfficerLine]:
-        return [o for o in self.officers if item_id in o.item_ids]
-
-    @property
-    def whole_meeting_officers(self) -> list[OfficerLine]:
-        return [o for o in self.officers if not o.item_ids]
-
-
-@dataclass(frozen=True)
-class RegisterLine:
-    name: str
-    agency: str
-    role: str
-    #: The seat the member holds ("Designated Nurse").
-    seat: str = ""
-    #: Whether they count towards the quorum (the business unit, advisers and the like do not).
-    counts: bool = True
-
-
-@dataclass(frozen=True)
-class RegisterDoc:
-    head: MeetingHead
-    lines: list[RegisterLine]
-    house: Letterhead
-    #: The group's quorum rule in words ("at least 3 agencies represented, including …"); "".
-    rule_text: str = ""
-    #: Who on the list does not count towards the quorum, in a sentence ("" when all do).
-    not_counted: str = ""
-    declarations: list[DeclarationLine] = field(default_factory=list)
-    officers: list[OfficerLine] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Agreement:
-    name: str
-    job_title: str
-    agency: str
-    group: str
-    role: str
-
-
-@dataclass(frozen=True)
-class AgreementDoc:
-    agreements: list[Agreement]
-    responsibilities: list[str]
-    house: Letterhead
-
-
-@dataclass(frozen=True)
-class ContactsDoc:
-    group: str
-    members: list[MemberRow]
-    house: Letterhead
-    on: dt.date
 
 
 def meeting_head(database: Database, meeting_id: int) -> tuple[MeetingHead, str]:
@@ -407,25 +275,6 @@ def pack_papers(database: Database, meeting_id: int) -> list[tuple[AgendaRow, st
     """Each item's paper in agenda order: (item, file name, bytes)."""
     rows = agenda_rows(database, meeting_id)
     return [(row, *read_paper(database, row.paper_id)) for row in rows if row.paper_id is not None]
-
-
-@dataclass(frozen=True)
-class AuthorityDoc:
-    """A letter of authority for an audit: who may look at which agencies' records, and why."""
-
-    title: str
-    theme: str
-    period: str
-    quarter: int | None
-    cases_sampled: int | None
-    priority: str
-    lead: str
-    agencies: list[str]
-    audit_group: str
-    core_members: list[tuple[str, str]]
-    chair: str
-    house: Letterhead
-    on: dt.date
 
 
 def _audit_group(session: Session) -> Group | None:

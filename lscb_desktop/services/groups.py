@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session, selectinload
 from lscb_desktop import clock
 from lscb_desktop.models import Agency, Frequency, Group, GroupKind, Membership, Role
 from lscb_desktop.services.people import Choice
-from lscb_desktop.services.quorum import QuorumRule, and_list
+from lscb_desktop.services.quorum import QuorumRule
 from lscb_desktop.services.settings import read_settings
 from lscb_desktop.services.validation import Collector, InvalidInput, date_problem
 from lscb_desktop.store import Database
+from lscb_desktop.words import and_list
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(GroupKind)}
 

@@ -1,16 +1,11 @@
-"""Progress reported by long jobs, so a dialog (or the command line) can simply loop."""
+"""Re-exported from :mod:`lscb_desktop.progress`, which the reports share with the services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from lscb_desktop.progress import (
+    Progress,
+)
 
-
-@dataclass(frozen=True)
-class Progress:
-    done: int
-    total: int
-    message: str = ""
-
-    @property
-    def fraction(self) -> float:
-        return self.done / self.total if self.total else 1.0
+__all__ = [
+    "Progress",
+]

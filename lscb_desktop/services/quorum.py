@@ -11,11 +11,12 @@ out of that item's quorum, and so is one who had not arrived or had already left
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from lscb_desktop.models import AttendanceStatus, Role
+from lscb_desktop.words import and_list
 
 #: Roles that support a meeting and never make it quorate.
 NEVER_COUNTED = frozenset({Role.ADVISER, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR})
@@ -26,13 +27,6 @@ def role_counts(role: Role | None, lay_members_count: bool) -> bool:
     if role is None or role in NEVER_COUNTED:
         return False
     return lay_members_count or role is not Role.LAY_MEMBER
-
-
-def and_list(names: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @dataclass(frozen=True)

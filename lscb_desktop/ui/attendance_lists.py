@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 from lscb_desktop.services.attendance import GuestRow, ItemQuorum, MeetingSheet
 from lscb_desktop.services.declarations import DeclarationRow, remove_declaration
 from lscb_desktop.services.guests import remove_guest
-from lscb_desktop.services.quorum import Quorum, and_list
+from lscb_desktop.services.quorum import Quorum
 from lscb_desktop.store import Database
 from lscb_desktop.ui.attendance_changes import attempt
 from lscb_desktop.ui.attendance_dialogs import DeclarationDialog, GuestDialog
 from lscb_desktop.ui.forms import FormDialog
 from lscb_desktop.ui.table_model import Column, RecordTableModel
 from lscb_desktop.ui.tables import make_table, select_where, selected
+from lscb_desktop.words import and_list
 
 GUEST_COLUMNS: list[Column[GuestRow]] = [
     Column("Guest or officer", lambda r: r.name, 190),
