@@ -5,86 +5,33 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import (
     QFileDialog,
-    QMainWindow,
-    QMenu,
     QMessageBox,
-    QTabWidget,
 )
 
 from lscb_desktop.services.connections import ServerConnection, is_server_url
-from lscb_desktop.services.settings import Settings, load_settings
-from lscb_desktop.store import Database, DatabaseError
+from lscb_desktop.services.settings import load_settings
+from lscb_desktop.store import DatabaseError
 from lscb_desktop.ui import lock_dialog
 from lscb_desktop.ui.connect_dialog import ConnectDialog, ServerLogin, open_server
-from lscb_desktop.ui.live_refresh import LiveRefresh
 from lscb_desktop.ui.recent import (
     fill_recent_menu,
     remember_recent,
 )
 from lscb_desktop.ui.recent import last_folder as _folder
 from lscb_desktop.ui.recent import remember_folder as _remember_folder
-from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.restore_dialog import RestoreDialog, backup_on_open, confirm_and_restore
-from lscb_desktop.ui.undo import UndoController
+from lscb_desktop.ui.window_parts import WindowParts
 
-if TYPE_CHECKING:
-    _Window = QMainWindow
-else:
-    _Window = object
-
-if TYPE_CHECKING:
-    # The tabs' modules (and what they load: charts, reports, phone numbers) are imported when
-    # a tab is first shown, not at start-up.
-    from lscb_desktop.ui.attendance_tab import AttendanceTab
-    from lscb_desktop.ui.board_tab import BoardTab
+if TYPE_CHECKING:  # the dialogs below take the whole window
     from lscb_desktop.ui.main_window import MainWindow
-    from lscb_desktop.ui.meetings_tab import MeetingsTab
-    from lscb_desktop.ui.reviews_tab import AuditsTab, CaseReviewsTab
-    from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 
 
-class WindowDatabases(_Window):
+class WindowDatabases(WindowParts):
     """Opening, backing up and restoring databases for :class:`MainWindow` (a mixin)."""
-
-    database: Database
-    settings: Settings
-    tabs: QTabWidget
-    undo: UndoController
-    live_refresh: LiveRefresh
-    recent_menu: QMenu
-
-    if TYPE_CHECKING:  # the window's own
-
-        def current_tab(self) -> RecordTab: ...
-        def show_status(self, text: str) -> None: ...
-        def refresh_all(self) -> None: ...
-        def apply_terms(self) -> None: ...
-        def _save_state(self) -> None: ...
-        def _build_tabs(self) -> None: ...
-        def _tab(self, key: str) -> Any: ...
-        def _tab_shown(self, index: int) -> None: ...
-        def tab_names(self) -> list[str]: ...
-        def edit_settings(self) -> None: ...
-        def about(self) -> None: ...
-
-        TAB_KEYS: tuple[str, ...]
-
-        @property
-        def meetings_tab(self) -> MeetingsTab: ...
-        @property
-        def board_tab(self) -> BoardTab: ...
-        @property
-        def subgroups_tab(self) -> SubgroupsTab: ...
-        @property
-        def attendance_tab(self) -> AttendanceTab: ...
-        @property
-        def audits_tab(self) -> AuditsTab: ...
-        @property
-        def reviews_tab(self) -> CaseReviewsTab: ...
 
     # -- databases ----------------------------------------------------------------------------
 

@@ -8,83 +8,21 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QMainWindow,
     QMenu,
     QMessageBox,
-    QTabWidget,
 )
 
 from lscb_desktop import APP_NAME
-from lscb_desktop.services.settings import Settings
-from lscb_desktop.store import Database
 from lscb_desktop.ui.documents import open_after_saving, set_open_after_saving
 from lscb_desktop.ui.guide import show_user_guide
-from lscb_desktop.ui.live_refresh import LiveRefresh
-from lscb_desktop.ui.record_tab import RecordTab
-from lscb_desktop.ui.undo import UndoController
+from lscb_desktop.ui.window_parts import WindowParts
 
-if TYPE_CHECKING:
-    _Window = QMainWindow
-else:
-    _Window = object
-
-if TYPE_CHECKING:
-    # The tabs' modules (and what they load: charts, reports, phone numbers) are imported when
-    # a tab is first shown, not at start-up.
-    from lscb_desktop.ui.attendance_tab import AttendanceTab
-    from lscb_desktop.ui.board_tab import BoardTab
-    from lscb_desktop.ui.meetings_tab import MeetingsTab
+if TYPE_CHECKING:  # imported with its tab, not at start-up
     from lscb_desktop.ui.members_panel import MembersPanel
-    from lscb_desktop.ui.reviews_tab import AuditsTab, CaseReviewsTab
-    from lscb_desktop.ui.subgroups_tab import SubgroupsTab
 
 
-class WindowMenus(_Window):
+class WindowMenus(WindowParts):
     """The menus of :class:`lscb_desktop.ui.main_window.MainWindow` (a mixin)."""
-
-    database: Database
-    settings: Settings
-    tabs: QTabWidget
-    undo: UndoController
-    live_refresh: LiveRefresh
-
-    if TYPE_CHECKING:  # the window's own
-
-        def current_tab(self) -> RecordTab: ...
-        def show_status(self, text: str) -> None: ...
-        def refresh_all(self) -> None: ...
-        def apply_terms(self) -> None: ...
-        def _save_state(self) -> None: ...
-        def _build_tabs(self) -> None: ...
-        def _tab(self, key: str) -> Any: ...
-        def _tab_shown(self, index: int) -> None: ...
-        def tab_names(self) -> list[str]: ...
-        def edit_settings(self) -> None: ...
-        def about(self) -> None: ...
-        def import_workbook(self) -> None: ...
-        def copy_database(self) -> None: ...
-        def new_database(self) -> None: ...
-        def open_database(self) -> None: ...
-        def connect_to_server(self) -> None: ...
-        def backup_now(self) -> None: ...
-        def restore_from_backup(self) -> None: ...
-        def _fill_recent_menu(self) -> None: ...
-        def export_workbook(self) -> None: ...
-
-        TAB_KEYS: tuple[str, ...]
-
-        @property
-        def meetings_tab(self) -> MeetingsTab: ...
-        @property
-        def board_tab(self) -> BoardTab: ...
-        @property
-        def subgroups_tab(self) -> SubgroupsTab: ...
-        @property
-        def attendance_tab(self) -> AttendanceTab: ...
-        @property
-        def audits_tab(self) -> AuditsTab: ...
-        @property
-        def reviews_tab(self) -> CaseReviewsTab: ...
 
     # -- menus --------------------------------------------------------------------------------
 
