@@ -8,17 +8,21 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    ColumnElement,
     Connection,
     ForeignKey,
     Index,
     String,
     Table,
     Text,
+    and_,
     event,
+    exists,
     inspect,
+    or_,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from lscb_desktop.models.base import Base, HasUuid, Versioned, enum_column
 from lscb_desktop.models.enums import Frequency, GroupKind, Role
@@ -129,7 +133,25 @@ class Membership(HasUuid, Versioned, Base):
     substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
 
     def is_current(self, on: dt.date) -> bool:
+        """A member on ``on``: a meeting on a member's last day still has them."""
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+    @classmethod
+    def listed_on(cls, day: dt.date) -> ColumnElement[bool]:
+        """The current list as it stands on ``day``: begun by then and not yet ended. A
+        membership whose last day is ``day`` has left the list (End membership today means
+        gone from the list today), though a meeting that day still has them (is_current)."""
+        continued = aliased(cls)
+        # A member moving agency tomorrow ends today and continues tomorrow: still listed today.
+        moving = and_(
+            cls.end_date == day,
+            exists().where(
+                continued.person_id == cls.person_id,
+                continued.group_id == cls.group_id,
+                continued.start_date == day + dt.timedelta(days=1),
+            ),
+        )
+        return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date > day, moving))
 
     @property
     def induction_done(self) -> int:

@@ -56,8 +56,7 @@ def agency_rows(database: Database, on: dt.date | None = None) -> list[AgencyRow
         if board_id is not None:
             query = (
                 select(Membership)
-                .where(Membership.group_id == board_id, Membership.start_date <= on)
-                .where((Membership.end_date.is_(None)) | (Membership.end_date >= on))
+                .where(Membership.group_id == board_id, Membership.listed_on(on))
                 .options(selectinload(Membership.person))
             )
             for membership in session.scalars(query):

@@ -230,9 +230,9 @@ def _absent_agencies(
     today = clock.today()
     lay_count = read_settings(session).lay_members_count_for_quorum
     current = session.scalars(
-        select(Membership.person_id)
-        .where(Membership.group_id.in_(group_ids), Membership.start_date <= today)
-        .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
+        select(Membership.person_id).where(
+            Membership.group_id.in_(group_ids), Membership.listed_on(today)
+        )
     ).all()
     spells: dict[tuple[int, int], list[Membership]] = defaultdict(list)
     for membership in session.scalars(
@@ -246,7 +246,7 @@ def _absent_agencies(
     shown = {(r.agency_id, r.group) for r in rates}
     extra: dict[tuple[int, str], AgencyRate] = {}
     for key, chain in spells.items():
-        if key in listed or not chain[-1].is_current(today):
+        if key in listed or (chain[-1].end_date is not None and chain[-1].end_date <= today):
             continue
         seat = _seat_at_end(chain, period.end)
         agency = seat.agency

@@ -222,8 +222,7 @@ def agreement_doc(
     today = clock.today()
     query = (
         select(Membership)
-        .where(Membership.start_date <= today)
-        .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
+        .where(Membership.listed_on(today))
         .options(
             selectinload(Membership.person).selectinload(Person.agency),
             selectinload(Membership.agency),

@@ -90,8 +90,7 @@ def group_rows(
     with database.session() as session:
         current = (
             select(Membership)
-            .where(Membership.start_date <= on)
-            .where((Membership.end_date.is_(None)) | (Membership.end_date >= on))
+            .where(Membership.listed_on(on))
             .options(selectinload(Membership.person))
         )
         for membership in session.scalars(current):

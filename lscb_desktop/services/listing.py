@@ -55,8 +55,7 @@ def _groups(session: Any) -> list[dict[str, Any]]:
     current = dict(
         session.execute(
             select(Membership.group_id, func.count())
-            .where(Membership.start_date <= today)
-            .where((Membership.end_date.is_(None)) | (Membership.end_date >= today))
+            .where(Membership.listed_on(today))
             .group_by(Membership.group_id)
         ).all()
     )

@@ -84,9 +84,7 @@ def group_members(
         )
     )
     if not include_former:
-        query = query.where(Membership.start_date <= on).where(
-            (Membership.end_date.is_(None)) | (Membership.end_date >= on)
-        )
+        query = query.where(Membership.listed_on(on))
     with database.session() as session:
         memberships = sorted(
             session.scalars(query),

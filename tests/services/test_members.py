@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lscb_desktop.models import ChangeLogEntry, Membership, Person, Role
+from lscb_desktop.services.agencies import agency_rows
 from lscb_desktop.services.agency_moves import AgencyMove, Seat, agency_move
 from lscb_desktop.services.groups import group_rows
 from lscb_desktop.services.members import (
@@ -238,13 +239,23 @@ def test_the_email_list_is_semicolon_separated_without_blanks_or_repeats(sample_
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("01582546000", "01582 546000"), ("+44 (0)7712 345678", "07712 345678"), ("", "")],
+    [
+        ("01582546000", "01582 546000"),
+        ("+44 (0)7712 345678", "07712 345678"),
+        ("", ""),
+        # Ofcom's numbers for examples and training, as the forms' own example gives them.
+        ("07700 900123", "07700 900123"),
+        ("01632960001", "01632 960001"),
+        ("0113 496 0000", "0113 496 0000"),
+    ],
 )
 def test_uk_phone_numbers_are_written_the_usual_way(typed, stored):
     assert check_uk_phone(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["12345", "01582 54600", "phone me"])
+@pytest.mark.parametrize(
+    "typed", ["12345", "01582 54600", "phone me", "07700 90012", "07700 9001234"]
+)
 def test_a_number_that_is_not_a_uk_phone_number_is_refused(typed):
     with pytest.raises(ValueError, match="phone number"):
         check_uk_phone(typed)
@@ -354,3 +365,32 @@ def test_a_move_to_no_agency_and_memberships_over_before_it_are_said_plainly(sam
         "Ann Example now works for Council. Their membership of Test Group ended before "
         "01/11/2026 and stays with Police."
     )
+
+
+def test_a_membership_ended_today_leaves_the_list_today_but_not_a_meeting_today(sample_db):
+    board = board_group_id(sample_db)
+    row = next(r for r in group_members(sample_db, board) if r.name == "Alison Harding")
+    end_membership(sample_db, row.membership_id, SAMPLE_TODAY)
+    assert "Alison Harding" not in [r.name for r in group_members(sample_db, board)]
+    probation = next(r for r in agency_rows(sample_db) if r.name.startswith("National Probation"))
+    assert probation.unrepresented
+    with sample_db.session() as session:
+        assert session.get_one(Membership, row.membership_id).is_current(SAMPLE_TODAY)
+
+
+@pytest.mark.parametrize("days_ahead", [0, 1, 7])
+def test_a_member_moving_agency_stays_on_the_list_every_day_of_the_move(sample_db, days_ahead):
+    board = board_group_id(sample_db)
+    row = next(r for r in group_members(sample_db, board) if r.name == "Carol Pennington")
+    form = member_form(sample_db, row.membership_id)
+    probation = agency_id(sample_db, "National Probation Service and BeNCH CRC")
+    moved_on = SAMPLE_TODAY + dt.timedelta(days=days_ahead)
+    update_member(
+        sample_db,
+        row.membership_id,
+        dataclasses.replace(form.person, agency_id=probation, moved_on=moved_on),
+        form.membership,
+    )
+    for day in (SAMPLE_TODAY, moved_on - dt.timedelta(days=1), moved_on):
+        listed = [r for r in group_members(sample_db, board, on=day) if r.name == row.name]
+        assert len(listed) == 1, day
