@@ -14,6 +14,7 @@ from lscb_desktop.models import AgendaItem, Group, Meeting, MeetingKind, Meeting
 from lscb_desktop.services.periods import Period, period_containing, period_starting
 from lscb_desktop.services.settings import load_settings, read_settings
 from lscb_desktop.services.validation import Collector
+from lscb_desktop.services.workdays import papers_deadline
 from lscb_desktop.store import Database
 
 
@@ -131,7 +132,7 @@ def meeting_rows(
                 items=items[m.id],
                 papers_missing=missing[m.id],
                 papers=papers[m.id],
-                papers_due=m.starts_at.date() - dt.timedelta(days=deadline_days),
+                papers_due=papers_deadline(m.starts_at.date(), deadline_days),
             )
             for m in meetings
         ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from lscb_desktop import clock
 from lscb_desktop.models import Frequency, Group, Meeting, MeetingKind, MeetingStatus
 from lscb_desktop.services.periods import Period
 from lscb_desktop.services.settings import read_settings
@@ -77,20 +78,150 @@ def propose_meetings(
     return proposals
 
 
+#: Meetings of the same group closer than this are taken for the same meeting planned twice.
+NEAR = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class PlannedDate:
+    """A proposed meeting, and the group's meeting already on file within a week of it."""
+
+    proposal: ProposedMeeting
+    near: dt.datetime | None = None
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return self.proposal.starts_at
+
+    @property
+    def note(self) -> str:
+        if self.near is not None:
+            when = "on that day" if self.near.date() == self.starts_at.date() else "within a week"
+            return f"already meets {when}: {self.near:%a %d/%m/%Y %H:%M} (not added unless ticked)"
+        return self.proposal.reason
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    dates: list[PlannedDate]
+    #: Dates the rule gave on or before today, left out.
+    past: int = 0
+
+    @property
+    def clashing(self) -> int:
+        return sum(1 for d in self.dates if d.near is not None)
+
+    def in_words(self) -> str:
+        """ "4 meetings proposed; 1 moved off a weekend or bank holiday; ..." for the dialog."""
+        moved = sum(1 for d in self.dates if d.proposal.moved_from and d.near is None)
+        proposed = len(self.dates) - self.clashing
+        parts = [f"{proposed} meeting{'' if proposed == 1 else 's'} proposed"]
+        if moved:
+            parts.append(f"{moved} moved off a weekend or bank holiday")
+        if self.clashing:
+            parts.append(
+                f"{self.clashing} left unticked because the group already meets within a week"
+            )
+        if self.past:
+            parts.append(f"{self.past} on or before today left out")
+        return "; ".join(parts) + ". Change any date before saving."
+
+
+def group_meetings(database: Database, group_id: int) -> list[dt.datetime]:
+    """When the group meets, as on file (cancelled meetings left out), earliest first."""
+    with database.session() as session:
+        return sorted(
+            session.scalars(
+                select(Meeting.starts_at).where(
+                    Meeting.group_id == group_id, Meeting.status != MeetingStatus.CANCELLED
+                )
+            )
+        )
+
+
+def near_meeting(existing: Sequence[dt.datetime], start: dt.datetime) -> dt.datetime | None:
+    """The group's meeting on file within a week of ``start`` (the closest), or None."""
+    close = [m for m in existing if abs(m.date() - start.date()) < NEAR]
+    return min(close, key=lambda m: abs(m - start), default=None)
+
+
+def plan_year(
+    database: Database,
+    group_id: int,
+    period: Period,
+    first: dt.datetime,
+    frequency: Frequency | None,
+    today: dt.date | None = None,
+) -> YearPlan:
+    """The meetings to add to ``period``: only dates after today, each marked when the group
+    already has a meeting within a week of it."""
+    today = today or clock.today()
+    proposals = propose_meetings(period, first, frequency)
+    existing = group_meetings(database, group_id)
+    ahead = [p for p in proposals if p.starts_at.date() > today]
+    return YearPlan(
+        [PlannedDate(p, near_meeting(existing, p.starts_at)) for p in ahead],
+        past=len(proposals) - len(ahead),
+    )
+
+
+def plan_defaults(
+    database: Database,
+    group_id: int,
+    periods: Sequence[Period],
+    frequency: Frequency | None,
+    today: dt.date | None = None,
+) -> tuple[Period, dt.datetime]:
+    """The period whose meetings are still to plan, and its first meeting.
+
+    That is the earliest of ``periods`` in which the rule, counted on from the group's last
+    meeting (or from the period's start), gives a date after today that the group does not
+    already have; its first such date is the first meeting, at the time the group last met.
+    """
+    today = today or clock.today()
+    existing = group_meetings(database, group_id)
+    at = existing[-1].time() if existing else dt.time(10)
+    ordered = sorted(periods, key=lambda p: p.start)
+    if not ordered:
+        raise ValueError("no period to plan")
+    step = STEPS.get(frequency) if frequency is not None else None
+    if frequency is None or step is None:  # as required: the dates are the user's to give
+        first = ordered[0]
+        return first, dt.datetime.combine(max(first.start, today + dt.timedelta(days=1)), at)
+    for period in ordered:
+        before = [m for m in existing if m.date() <= period.end]
+        start = dt.datetime.combine(max(period.start, today + dt.timedelta(days=1)), at)
+        if before:
+            following = before[-1] + step
+            while following.date() <= today:
+                following += step
+            start = max(start, following)
+        if start.date() > period.end:
+            continue
+        plan = plan_year(database, group_id, period, start, frequency, today)
+        if any(d.near is None for d in plan.dates):
+            return period, start
+    last = ordered[-1]
+    return last, dt.datetime.combine(max(last.start, today + dt.timedelta(days=1)), at)
+
+
 def create_meetings(
     database: Database,
     group_id: int,
     starts: Sequence[dt.datetime],
     minutes: int = 120,
     venue: str | None = None,
+    today: dt.date | None = None,
 ) -> tuple[int, int]:
     """Adds planned ordinary meetings; those the group already has at that time are skipped.
 
     Returns (added, skipped). ``venue`` None takes the default venue from the settings. A start
-    outside the settings' earliest year to 2100 raises InvalidInput ("starts_at"), adding none.
+    on or before today, or outside the settings' earliest year to 2100, raises InvalidInput
+    ("starts_at"), adding none: a plan is of meetings to come.
     """
     if minutes <= 0:
         raise InvalidInput({"minutes": "A meeting must last at least a minute."})
+    today = today or clock.today()
     with database.session() as session:
         settings = read_settings(session)
         problems = Collector()
@@ -100,6 +231,14 @@ def create_meetings(
             end = start + dt.timedelta(minutes=minutes)
             problems.check_date("starts_at", end, settings.earliest_year)
         problems.raise_if_any()
+        past = [start for start in sorted(set(starts)) if start.date() <= today]
+        if past:
+            raise InvalidInput(
+                {
+                    "starts_at": f"{past[0]:%a %d/%m/%Y} is not after today: a plan adds"
+                    " meetings to come (record a past meeting with New meeting)."
+                }
+            )
         venue = settings.default_venue if venue is None else venue
         session.get_one(Group, group_id)  # a group deleted meanwhile fails here, adding nothing
         existing = set(

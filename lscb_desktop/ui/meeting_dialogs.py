@@ -1,4 +1,5 @@
-"""The forms of the Meetings tab: a meeting, a year's plan, an agenda item, an action."""
+"""The forms of the Meetings tab: a meeting, an agenda item, an action (a year's plan is in
+plan_year.py)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,18 @@ import datetime as dt
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTimeEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from lscb_desktop import clock
-from lscb_desktop.models import ActionStatus, Frequency, MeetingKind, MeetingStatus, Purpose
+from lscb_desktop.models import ActionStatus, MeetingKind, MeetingStatus, Purpose
 from lscb_desktop.services.actions import ActionInput, action_input, save_action
 from lscb_desktop.services.agenda import (
     ItemInput,
@@ -36,28 +29,25 @@ from lscb_desktop.services.agenda import (
     save_standard_items,
     standard_items,
 )
-from lscb_desktop.services.groups import group_choices, group_input
+from lscb_desktop.services.groups import group_choices
 from lscb_desktop.services.meetings import MeetingInput, meeting_input, save_meeting
 from lscb_desktop.services.people import person_choices
-from lscb_desktop.services.periods import Period
-from lscb_desktop.services.schedule import STEPS, create_meetings, propose_meetings
 from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.workdays import why_not_working
 from lscb_desktop.store import Database
 from lscb_desktop.ui.forms import (
     ChoiceCombo,
-    Form,
     FormDialog,
     OptionalDate,
     date_edit,
-    date_field_problem,
     datetime_edit,
     enum_combo,
     from_qdate,
     from_qdatetime,
     show_date,
     show_datetime,
-    to_qdatetime,
 )
+from lscb_desktop.ui.plan_year import PlanYearDialog
 
 __all__ = [
     "ActionDialog",
@@ -127,6 +117,8 @@ class MeetingDialog(FormDialog):
             self.fill(meeting_input(self.database, self.meeting_id))
 
     def fill(self, data: MeetingInput) -> None:
+        #: The day on file: a meeting already held on a Saturday is not asked about again.
+        self._saved_day = data.starts_at.date() if self.meeting_id else None
         self.group.set_id(data.group_id)
         self._start = data.starts_at  # moving the start here is no reason to move the end
         show_datetime(self.starts_at, data.starts_at)
@@ -160,170 +152,26 @@ class MeetingDialog(FormDialog):
             notes=self.notes.toPlainText(),
         )
 
+    def confirm(self) -> bool:
+        """A meeting moved onto a weekend or a bank holiday is held then only on the user's yes."""
+        day = from_qdatetime(self.starts_at.dateTime()).date()
+        why = why_not_working(day)
+        if not why or day == self._saved_day:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Not a working day",
+            f"{day:%a %d/%m/%Y} is {why}. Hold the meeting on that day?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        self.starts_at.setFocus()
+        return False
+
     def save_record(self) -> int:
         return save_meeting(self.database, self.value(), self.meeting_id)
-
-
-class PlanYearDialog(QDialog):
-    """Proposes a group's meetings for a period from its frequency; the dates can be edited,
-    removed or added before any is saved."""
-
-    def __init__(
-        self,
-        database: Database,
-        periods: list[Period],
-        group_id: int | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.setWindowTitle("Plan a year of meetings")
-        self.added = 0
-        settings = load_settings(database)
-        self.earliest_year = settings.earliest_year
-        form_layout = QFormLayout()
-        self.form = Form(form_layout)
-        self.group = ChoiceCombo(group_choices(database))
-        self.group.set_id(group_id)
-        self.period = QComboBox()
-        for period in periods:
-            self.period.addItem(period.name, period)
-        self.frequency = QComboBox()
-        for frequency in STEPS:
-            self.frequency.addItem(frequency.label, frequency)
-        self.first = datetime_edit(
-            dt.datetime.combine(periods[0].start, dt.time(10)), earliest_year=self.earliest_year
-        )
-        self.minutes = QSpinBox()
-        self.minutes.setRange(15, 480)
-        self.minutes.setSingleStep(15)
-        self.minutes.setValue(120)
-        self.minutes.setSuffix(" minutes")
-        self.venue = QLineEdit(settings.default_venue)
-        propose = QPushButton("&Propose dates")
-        propose.clicked.connect(self.propose)
-        for key, label, widget in (
-            ("group", "&Group *", self.group),
-            ("period", "&Period", self.period),
-            ("frequency", "&Meets", self.frequency),
-            ("first", "&First meeting", self.first),
-            ("minutes", "&Length", self.minutes),
-            ("venue", "&Venue", self.venue),
-        ):
-            self.form.add(key, label, widget)
-        self.group.currentIndexChanged.connect(self._group_changed)
-        self.period.currentIndexChanged.connect(self._period_changed)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save meetings")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form_layout)
-        layout.addLayout(self._date_buttons(propose))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self._group_changed()
-        self.resize(560, 620)
-
-    def _date_buttons(self, propose: QPushButton) -> QHBoxLayout:
-        """The table of proposed dates, and the buttons that fill and change it."""
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels(["Meeting", "Note"])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 170)
-        self.table.setAccessibleName("Proposed meetings")
-        add_row = QPushButton("&Add a date")
-        remove_row = QPushButton("&Remove date")
-        add_row.clicked.connect(lambda: self._add_row(self._last_start(), ""))
-        remove_row.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
-        row = QHBoxLayout()
-        row.addWidget(propose)
-        row.addStretch(1)
-        row.addWidget(add_row)
-        row.addWidget(remove_row)
-        return row
-
-    def _group_changed(self) -> None:
-        group_id = self.group.current_id()
-        if group_id is None:
-            return
-        frequency = group_input(self.database, group_id).meeting_frequency
-        index = self.frequency.findData(frequency)
-        if index >= 0:
-            self.frequency.setCurrentIndex(index)
-
-    def _period_changed(self) -> None:
-        period: Period = self.period.currentData()
-        start = from_qdatetime(self.first.dateTime())
-        self.first.setDateTime(to_qdatetime(dt.datetime.combine(period.start, start.time())))
-
-    def _last_start(self) -> dt.datetime:
-        if self.table.rowCount() == 0:
-            return from_qdatetime(self.first.dateTime())
-        edit = self.table.cellWidget(self.table.rowCount() - 1, 0)
-        assert isinstance(edit, QDateTimeEdit)
-        return from_qdatetime(edit.dateTime()) + dt.timedelta(weeks=4)
-
-    def _add_row(self, start: dt.datetime, note: str) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        edit = datetime_edit(start, earliest_year=self.earliest_year)
-        self.table.setCellWidget(row, 0, edit)
-        item = QTableWidgetItem(note)
-        self.table.setItem(row, 1, item)
-        # A date changed by hand is no longer the one the note explains.
-        edit.dateTimeChanged.connect(lambda _value: item.setText("changed by hand"))
-
-    def propose(self) -> None:
-        self.table.setRowCount(0)
-        frequency: Frequency = self.frequency.currentData()
-        proposals = propose_meetings(
-            self.period.currentData(), from_qdatetime(self.first.dateTime()), frequency
-        )
-        for proposal in proposals:
-            self._add_row(proposal.starts_at, proposal.reason)
-        moved = sum(1 for p in proposals if p.moved_from)
-        self.message.setText(
-            f"{len(proposals)} meetings proposed"
-            + (f"; {moved} moved off a weekend or bank holiday." if moved else ".")
-            + " Change any date before saving."
-        )
-
-    def starts(self) -> list[dt.datetime]:
-        starts = []
-        for row in range(self.table.rowCount()):
-            edit = self.table.cellWidget(row, 0)
-            assert isinstance(edit, QDateTimeEdit)
-            starts.append(from_qdatetime(edit.dateTime()))
-        return starts
-
-    def save(self) -> None:
-        self.form.clear_problems()
-        group_id = self.group.current_id()
-        if group_id is None:
-            self.form.show_problems({"group": "Choose the group that meets."})
-            return
-        if not self.starts():
-            self.message.setText("Propose the dates (or add them) first.")
-            return
-        for row in range(self.table.rowCount()):
-            edit = self.table.cellWidget(row, 0)
-            assert isinstance(edit, QDateTimeEdit)
-            problem = date_field_problem(edit)
-            if problem:
-                self.message.setText(f"Meeting {row + 1}: {problem}")
-                self.table.setCurrentCell(row, 0)
-                return
-        self.added, skipped = create_meetings(
-            self.database, group_id, self.starts(), self.minutes.value(), self.venue.text()
-        )
-        self.skipped = skipped
-        self.accept()
 
 
 class ItemDialog(FormDialog):

@@ -40,12 +40,13 @@ from lscb_desktop.services.declarations import (
     register_of_interests,
     remove_declaration,
 )
-from lscb_desktop.services.groups import GroupInput, save_group
+from lscb_desktop.services.groups import GroupInput, group_choices, save_group
 from lscb_desktop.services.meetings import MeetingInput, meeting_rows, save_meeting
 from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.periods import parse_period
-from lscb_desktop.services.schedule import create_meetings, propose_meetings
+from lscb_desktop.services.schedule import create_meetings, plan_year, propose_meetings
 from lscb_desktop.services.validation import InvalidInput
+from lscb_desktop.services.workdays import papers_deadline
 from tests.conftest import SAMPLE_TODAY
 
 
@@ -303,3 +304,34 @@ def test_an_item_with_a_declaration_of_interest_is_not_removed_until_the_declara
         "A governor"
     ]
     assert declared not in [r.id for r in register_of_interests(sample_db, meeting_id=meeting)]
+
+
+@pytest.mark.parametrize(
+    ("meeting", "due"),
+    [
+        (dt.date(2027, 1, 4), dt.date(2026, 12, 24)),  # 28/12/2026 is Boxing Day's substitute
+        # 29/03/2027 is Easter Monday, and 26/03 Good Friday: papers on Thursday 25/03.
+        (dt.date(2027, 4, 5), dt.date(2027, 3, 25)),
+        (dt.date(2026, 12, 8), dt.date(2026, 12, 1)),  # a working day stays
+        (dt.date(2026, 12, 14), dt.date(2026, 12, 7)),
+        (dt.date(2026, 12, 13), dt.date(2026, 12, 4)),  # a Sunday meeting: papers on Friday
+    ],
+)
+def test_papers_due_on_a_weekend_or_bank_holiday_move_to_the_working_day_before(meeting, due):
+    assert papers_deadline(meeting, 7) == due
+
+
+def test_a_plan_proposes_only_dates_to_come_and_marks_the_groups_meetings_near(sample_db):
+    group = next(c.id for c in group_choices(sample_db) if c.text == "Scrutiny and Assurance Group")
+    plan = plan_year(
+        sample_db,
+        group,
+        parse_period("2026-27"),
+        dt.datetime(2026, 4, 1, 10),
+        Frequency.QUARTERLY,
+        today=SAMPLE_TODAY,
+    )
+    assert plan.past == 3
+    assert [(d.starts_at.date(), d.near) for d in plan.dates] == [(dt.date(2027, 1, 4), None)]
+    with pytest.raises(InvalidInput, match="is not after today"):
+        create_meetings(sample_db, group, [dt.datetime(2026, 11, 23, 10)])

@@ -104,7 +104,7 @@ def test_notes_giving_a_childs_age_are_refused_then_saved_once_anonymised(
 
 
 def test_a_meeting_typed_for_01_01_1900_is_refused_under_the_field(
-    window, answer, qtbot, sample_db
+    window, answer, qtbot, sample_db, message_boxes
 ):
     window.tabs.setCurrentWidget(window.meetings_tab)
     seen = {}
@@ -132,10 +132,17 @@ def test_a_meeting_typed_for_01_01_1900_is_refused_under_the_field(
     meeting = window.meetings_tab.current_meeting()
     assert meeting is not None
     assert (meeting.group, meeting.starts_at) == ("Executive Group", dt.datetime(2027, 1, 1, 10))
+    # 01/01/2027 is New Year's Day: saved on the user's yes.
+    assert message_boxes == [
+        (
+            "question",
+            "Fri 01/01/2027 is a bank holiday (New Year's Day). Hold the meeting on that day?",
+        )
+    ]
 
 
 def test_a_refused_year_is_named_rather_than_saved_as_the_date_the_field_went_back_to(
-    qtbot, sample_db
+    qtbot, sample_db, message_boxes
 ):
     dialog = MeetingDialog(sample_db, group_id=group_choices(sample_db)[0].id)
     qtbot.addWidget(dialog)
@@ -156,6 +163,9 @@ def test_a_refused_year_is_named_rather_than_saved_as_the_date_the_field_went_ba
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.saved_id is not None
     assert _meetings_in(sample_db, 1900) == 0
+    assert [text for _, text in message_boxes] == [
+        "Thu 01/01/2026 is a bank holiday (New Year's Day). Hold the meeting on that day?"
+    ]
 
 
 def test_a_meeting_already_dated_1900_is_shown_as_it_is_and_cannot_be_saved_so(qtbot, sample_db):
@@ -210,20 +220,20 @@ def test_a_planned_year_with_a_date_out_of_range_is_refused(qtbot, sample_db, mo
     dialog = PlanYearDialog(sample_db, periods, group_choices(sample_db)[0].id)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog._add_row(dt.datetime(2027, 5, 4, 10), "")
-    edit = dialog.table.cellWidget(0, 0)
+    dialog._add_row(dt.datetime(2027, 5, 4, 10), "", ticked=True)
+    edit = dialog.table.cellWidget(0, 1)
     assert isinstance(edit, QDateTimeEdit)
     assert edit.minimumDate() == QDate(1990, 1, 1)
     _type_date(qtbot, edit, "040519001000")
     created = []
     monkeypatch.setattr(
-        "lscb_desktop.ui.meeting_dialogs.create_meetings",
+        "lscb_desktop.ui.plan_year.create_meetings",
         lambda *args: created.append(args) or (1, []),
     )
     dialog.save()
     assert created == []
     assert dialog.message.text() == (
-        "Meeting 1: “04/05/19 10:00” is not a date from 1990 to 2100: check the year."
+        "Meeting 1: “04/05/19 10:00 (Tue)” is not a date from 1990 to 2100: check the year."
     )
 
 

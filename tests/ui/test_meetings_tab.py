@@ -72,7 +72,7 @@ def test_a_year_is_planned_with_dates_moved_off_bank_holidays_and_edited_before_
         )
         dialog.propose()
         seen["first"] = dialog.starts()[0]
-        seen["note"] = dialog.table.item(0, 1).text()
+        seen["note"] = dialog.table.item(0, 2).text()
         seen["message"] = dialog.message.text()
         dialog.table.selectRow(dialog.table.rowCount() - 1)
         dialog.table.setCurrentCell(dialog.table.rowCount() - 1, 1)
