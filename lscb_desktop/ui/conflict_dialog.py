@@ -33,6 +33,7 @@ from lscb_desktop.services.concurrency import (
     snapshot,
 )
 from lscb_desktop.store import Database
+from lscb_desktop.ui.unsaved import AsksBeforeDiscarding
 
 T = TypeVar("T")
 
@@ -182,11 +183,11 @@ class SaveGuard:
             return result
 
 
-class RecordDialog(QDialog):
+class RecordDialog(AsksBeforeDiscarding):
     """A dialog that edits records on file: it notes them as it opens (:meth:`open_records`),
     saves under that note (:meth:`guarded_save`), and can reload them when someone else has
     changed them. A record deleted before the dialog is shown gives the plain message instead
-    of the dialog (``exec`` returns Rejected)."""
+    of the dialog (``exec`` returns Rejected). Esc or Cancel on a changed form asks first."""
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -229,6 +230,8 @@ class RecordDialog(QDialog):
         self.clear_messages()
         self.guard.use(self.take_snapshot())
         self.load()
+        if self.isVisible():
+            self.mark_clean()  # the form now shows what is on file
 
     def guarded_save(self, action: Callable[[], T]) -> T:
         """``action()`` under the form's snapshot; raises Unsaved when nothing was saved."""

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -133,6 +135,25 @@ def date_field_problem(edit: QDateTimeEdit) -> str | None:
     return date_problem(from_qdate(edit.date()), earliest_year)
 
 
+def reveal(widget: QWidget) -> None:
+    """Shows the page (of a tab widget or any stack) holding ``widget``, scrolls to it and gives
+    it the focus: a message under a field on a hidden page would otherwise go unseen."""
+    child, parent = widget, widget.parentWidget()
+    while parent is not None and not child.isWindow():  # within the dialog, not its owner
+        if isinstance(parent, QTabWidget) and parent.indexOf(child) >= 0:
+            parent.setCurrentWidget(child)
+        elif isinstance(parent, QStackedWidget) and parent.indexOf(child) >= 0:
+            tabs = parent.parentWidget()
+            if isinstance(tabs, QTabWidget):  # a tab's page: the tab bar shows it too
+                tabs.setCurrentWidget(child)
+            else:
+                parent.setCurrentWidget(child)
+        elif isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget)
+        child, parent = parent, parent.parentWidget()
+    widget.setFocus()
+
+
 class Form:
     """A QFormLayout whose fields each have a message line beneath, keyed by the field's name.
 
@@ -196,7 +217,7 @@ class Form:
             if first is None:
                 first = self.fields[key]
         if first is not None:
-            first.setFocus()
+            reveal(first)
         return unplaced
 
     def message(self, key: str) -> str:
@@ -218,8 +239,9 @@ class Form:
 class ChoiceCombo(QComboBox):
     """A picker over records that can be searched by typing any part of a name.
 
-    ``blank`` is the first entry's text when no choice is allowed ("(none)"); an editable combo
-    also keeps free text (a new agency's name, a substitute who is not on file).
+    ``blank`` allows no choice: the first entry is empty and ``blank`` ("(none)") is the
+    placeholder the empty field shows, so typing starts a search instead of adding to it. The
+    field also keeps free text (a new agency's name, a substitute who is not on file).
     """
 
     def __init__(
@@ -233,13 +255,27 @@ class ChoiceCombo(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(20)
+        # As wide as the form makes it, not as the longest name on file: a picker of every
+        # agency once made the member form wider than a 1280-pixel screen.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
         self.set_choices(choices)
+        self.editTextChanged.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        """A name typed in full picks its entry, as choosing it from the list does."""
+        index = self.findText(text.strip(), Qt.MatchFlag.MatchFixedString)
+        if index >= 0 and index != self.currentIndex():
+            self.setCurrentIndex(index)
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
         current = self.current_id()
         self.clear()
         if self.blank is not None:
-            self.addItem(self.blank, None)
+            self.addItem("", None)
+            line = self.lineEdit()
+            if line is not None:
+                line.setPlaceholderText(self.blank)
         for choice in choices:
             self.addItem(choice.text, choice.id)
         completer = QCompleter(self.model(), self)
@@ -261,7 +297,7 @@ class ChoiceCombo(QComboBox):
     def typed_text(self) -> str:
         """Text typed that matches no entry ("" when it matches one or is the blank entry)."""
         text = self.currentText().strip()
-        if not text or text == self.blank:
+        if not text:
             return ""
         return "" if self.findText(text, Qt.MatchFlag.MatchFixedString) >= 0 else text
 
@@ -410,6 +446,10 @@ class FormDialog(RecordDialog):
     def save_record(self) -> int | None:
         raise NotImplementedError
 
+    def confirm(self) -> bool:
+        """Asks what saving needs the user's yes to (nothing by default); False keeps the form."""
+        return True
+
     def clear_messages(self) -> None:
         self.form.clear_problems()
         self.message.hide()
@@ -422,6 +462,8 @@ class FormDialog(RecordDialog):
             dates = self.form.date_problems()
             if dates:
                 raise InvalidInput(dates)
+            if not self.confirm():
+                return
             self.saved_id = self.guarded_save(self.save_record)
         except InvalidInput as exc:
             leftovers = self.form.show_problems(exc.problems)

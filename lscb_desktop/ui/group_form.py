@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -32,6 +31,7 @@ from lscb_desktop.store import Database
 from lscb_desktop.ui.check_list import CheckList
 from lscb_desktop.ui.conflict_dialog import SaveGuard, Unsaved, show_gone
 from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
+from lscb_desktop.ui.unsaved import AsksBeforeDiscarding
 
 
 class GroupForm(QWidget):
@@ -222,7 +222,7 @@ class GroupForm(QWidget):
         return saved
 
 
-class NewGroupDialog(QDialog):
+class NewGroupDialog(AsksBeforeDiscarding):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New group")

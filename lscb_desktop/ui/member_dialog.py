@@ -48,7 +48,7 @@ from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved, show_gone
 from lscb_desktop.ui.forms import ChoiceCombo, Form, date_edit, from_qdate, show_date
 from lscb_desktop.ui.small_dialogs import MoveDateDialog
 
-NEW_PERSON = "— a new person —"
+NEW_PERSON = "Find someone on file, or type a new person's name"
 
 
 class MemberDialog(RecordDialog):
@@ -114,6 +114,9 @@ class MemberDialog(RecordDialog):
         if self.membership_id is None:
             form.add("person", "&Who", self.person_picker, "Person on file")
             self.person_picker.currentIndexChanged.connect(self._person_picked)
+            line = self.person_picker.lineEdit()
+            if line is not None:
+                line.editingFinished.connect(self._take_typed_name)
         self.title = QLineEdit()
         self.name = QLineEdit()
         self.job_title = QLineEdit()
@@ -229,6 +232,16 @@ class MemberDialog(RecordDialog):
             self._person_id = None
             self.person_picker.set_id(None)
 
+    def _take_typed_name(self) -> None:
+        """A name typed in Who that is no one on file is the new person's: it moves to Name
+        (when Name is still empty), and Who goes back to "a new person"."""
+        typed = self.person_picker.typed_text()
+        if not typed or self.name.text().strip():
+            return
+        self.person_picker.set_id(None)
+        self.name.setText(typed)
+        self.name.setFocus()
+
     # -- saving -------------------------------------------------------------------------------
 
     def person_value(self) -> PersonInput:
@@ -269,9 +282,14 @@ class MemberDialog(RecordDialog):
         # The service refuses dates outside the settings' years too; the form says so first.
         problems: dict[str, str] = self.form.date_problems()
         if self.substitute.typed_text():
-            problems["substitute"] = "Pick the substitute from the list, or leave it as (none)."
-        if self.membership_id is None and self.person_picker.typed_text():
-            problems["person"] = f"No one on file is called “{self.person_picker.typed_text()}”."
+            problems["substitute"] = "Pick the substitute from the list, or leave it empty."
+        if self.membership_id is None:
+            self._take_typed_name()
+            if self.person_picker.typed_text():
+                problems["person"] = (
+                    f"No one on file is called “{self.person_picker.typed_text()}”: pick someone"
+                    " from the list, or empty this field to add the new person named below."
+                )
         # A person on file who changes agency: from when? (Asked before the save; cancelling
         # saves nothing and keeps the form.)
         move = None if problems else self._agency_move()

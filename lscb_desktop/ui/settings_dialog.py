@@ -449,15 +449,8 @@ class SettingsDialog(RecordDialog):
         self.accept()
 
     def _show_problems(self, problems: dict[str, str]) -> None:
-        """Each problem under its field, and the page of the first one shown."""
+        """Each problem under its field; the page of the first one is shown (Form.reveal)."""
         self.form.show_problems(problems)
-        first = next((self.form.fields[key] for key in problems if key in self.form.fields), None)
-        for index in range(self.tabs.count()):
-            page = self.tabs.widget(index)
-            if first is not None and page is not None and page.isAncestorOf(first):
-                self.tabs.setCurrentIndex(index)
-                first.setFocus()
-                return
 
     @classmethod
     def edit(cls, parent: QWidget, database: Database) -> Settings | None:

@@ -8,11 +8,12 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from lscb_desktop.services import privacy
 from lscb_desktop.ui.app import create_app
 from lscb_desktop.ui.main_window import MainWindow
+from lscb_desktop.ui.unsaved import AsksBeforeDiscarding
 
 
 @pytest.fixture
@@ -80,6 +81,17 @@ def whole_program(monkeypatch):
             handler.close()
     privacy.end_private_session()
     os.umask(umask)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """A form a test leaves open with something typed in it is closed when the test ends (by
+    pytest-qt, before the fixtures' teardown), with no one there to answer "Discard changes?":
+    it is closed as if unchanged."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, AsksBeforeDiscarding):
+            widget.forget_changes()
+    return (yield)
 
 
 @pytest.fixture(autouse=True)
