@@ -16,7 +16,7 @@ from lscb_desktop.ui.buttons import button as _button
 from lscb_desktop.ui.forms import ChoiceCombo
 from lscb_desktop.ui.meeting_dialogs import ActionDialog, ask
 from lscb_desktop.ui.table_model import Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, select_where, selected
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table, select_where, selected
 
 ACTION_COLUMNS: list[Column[ActionRow]] = [
     Column("Action", lambda r: r.description, 330),
@@ -66,6 +66,7 @@ class ActionLog(QWidget):
         self.proxy: QSortFilterProxyModel = make_proxy(self, self.model)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = make_table(self, "meetings/actions")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
         self.table.setAccessibleName("Actions")

@@ -24,7 +24,7 @@ from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.small_dialogs import AgencyDialog
 from lscb_desktop.ui.table_model import Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, selected
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table, selected
 
 
 def agency_columns(board_term: str) -> list[Column[AgencyRow]]:
@@ -65,6 +65,7 @@ class AgenciesPanel(QWidget):
         self.search.setAccessibleName("Search agencies")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table: QTableView = make_table(self, "board/agencies")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Agencies")
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

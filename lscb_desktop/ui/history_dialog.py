@@ -27,7 +27,7 @@ from lscb_desktop.services.history import (
 )
 from lscb_desktop.store import Database
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table
 
 if TYPE_CHECKING:
     from lscb_desktop.ui.members_panel import MembersPanel
@@ -95,6 +95,7 @@ class HistoryDialog(QDialog):
         self.search.setAccessibleName("Search the changes")
         self.search.textChanged.connect(self._filter)
         self.table: QTableView = make_table(self, "history/changes")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName(f"Changes to {subject.title}")
         for index, column in enumerate(COLUMNS):

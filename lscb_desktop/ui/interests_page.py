@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 from lscb_desktop.services.declarations import DeclarationRow, register_of_interests
 from lscb_desktop.store import Database
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, selected
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table, selected
 
 REGISTER_COLUMNS: list[Column[DeclarationRow]] = [
     Column("Date", lambda r: r.starts_at.date(), 85),
@@ -42,6 +42,7 @@ class InterestsPage(QWidget):
         self.model: RecordTableModel[DeclarationRow] = RecordTableModel(REGISTER_COLUMNS, self)
         self.proxy = make_proxy(self, self.model)
         self.table = make_table(self, "attendance/register-of-interests")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Register of interests")
         for index, column in enumerate(REGISTER_COLUMNS):

@@ -47,7 +47,7 @@ from lscb_desktop.ui.meeting_dialogs import (
 )
 from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, select_where
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table, select_where
 
 
 def _papers(row: MeetingRow) -> str:
@@ -92,6 +92,7 @@ class MeetingsTab(AgendaActions, RecordTab):
         self.proxy = make_proxy(self, self.model)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = make_table(self, "meetings/list")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         # Upcoming first, as the service orders them, until the user sorts by a column.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

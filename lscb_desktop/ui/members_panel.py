@@ -36,7 +36,7 @@ from lscb_desktop.ui.documents import agreement_document, contacts_document
 from lscb_desktop.ui.member_dialog import MemberDialog
 from lscb_desktop.ui.small_dialogs import ChecklistDialog, EndMembershipDialog
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, select_where, selected
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table, select_where, selected
 
 MEMBER_COLUMNS: list[Column[MemberRow]] = [
     Column("Name", lambda r: r.name, 150, sort=lambda r: r.sort_name.casefold()),
@@ -78,6 +78,7 @@ class MembersPanel(QWidget):
         self.count_label = QLabel(self)
 
         self.table = make_table(self, name)
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setAccessibleName("Members")

@@ -28,7 +28,7 @@ from lscb_desktop.ui.meeting_dialogs import ActionDialog, ask
 from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.review_dialogs import AuditDialog, CaseReviewDialog
 from lscb_desktop.ui.table_model import Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, select_where, selected
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table, select_where, selected
 
 ERROR_STYLE = "color: #8a1c14; font-weight: bold;"
 
@@ -176,6 +176,7 @@ class AuditsTab(RecordTab):
         self.proxy = make_proxy(self, self.model)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = make_table(self, "audits/list")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Audits")
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -339,6 +340,7 @@ class CaseReviewsTab(RecordTab):
         self.proxy = make_proxy(self, self.model)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = make_table(self, "reviews/list")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Case reviews")
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -29,7 +29,7 @@ from lscb_desktop.ui.group_form import GroupForm, NewGroupDialog
 from lscb_desktop.ui.members_panel import MembersPanel
 from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
-from lscb_desktop.ui.tables import make_proxy, make_table, select_where
+from lscb_desktop.ui.tables import link_search, make_proxy, make_table, select_where
 
 GROUP_COLUMNS: list[Column[GroupRow]] = [
     Column("Group", lambda r: r.name, 240),
@@ -71,6 +71,7 @@ class SubgroupsTab(RecordTab):
         self.show_archived = QCheckBox("Show a&rchived groups", self)
         self.show_archived.toggled.connect(self.refresh)
         self.table: QTableView = make_table(self, "groups/list")
+        link_search(self.search, self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Groups")
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -8,14 +8,17 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QSignalBlocker,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView, QWidget
 
 from lscb_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, row_key
 
@@ -93,6 +96,10 @@ def make_table(parent: QWidget, name: str) -> QTableView:
     """A read-only table of whole rows, sortable, as every list in the program is."""
     table = RecordTable(parent)
     table.setObjectName(name)
+    # The rows come in the order the service gives (an agenda by number, attendees by name)
+    # until the user clicks a heading: no arrow claims a sort that was never made. A list with
+    # an opening sort of its own sets it (sortByColumn) after this.
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setSortingEnabled(True)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -102,6 +109,37 @@ def make_table(parent: QWidget, name: str) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+class _DownToTable(QObject):
+    """Down in a search box goes to the list it searches, on its current (or first) row."""
+
+    def __init__(self, search: QLineEdit, table: QTableView) -> None:
+        super().__init__(search)
+        self.table = table
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            model = self.table.model()
+            if not self.table.currentIndex().isValid() and model is not None:
+                first = model.index(0, 0)
+                if first.isValid():
+                    select_index(self.table, first)
+            return True
+        return False
+
+
+def link_search(search: QLineEdit, table: QTableView) -> None:
+    """Tab (or Down) from a search box goes to the list it searches, whatever order the widgets
+    were made in: the next thing a user does after searching is pick a row."""
+    QWidget.setTabOrder(search, table)
+    search.installEventFilter(_DownToTable(search, table))
 
 
 def make_proxy(parent: QWidget, model: QAbstractItemModel) -> QSortFilterProxyModel:
