@@ -3,7 +3,6 @@ ids, links and papers; a row someone else changed since stops the undo and chang
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -42,16 +41,6 @@ def snapshot(database: Database) -> dict[str, dict[Any, dict[str, Any]]]:
                 rows[tuple(row[c.key] for c in table.primary_key.columns)] = values
             found[table.name] = rows
     return found
-
-
-@pytest.fixture
-def steps(sample_db: Database) -> Iterator[list[Step]]:
-    recorded: list[Step] = []
-    sample_db.journal.recording = True
-    sample_db.journal.on_step = recorded.append
-    yield recorded
-    sample_db.journal.recording = False
-    sample_db.journal.on_step = None
 
 
 def _fullest_meeting(database: Database) -> int:
