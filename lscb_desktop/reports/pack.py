@@ -20,7 +20,7 @@ from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -29,6 +29,7 @@ from lscb_desktop.files import atomic_path
 from lscb_desktop.progress import Progress
 from lscb_desktop.reports.inputs import AgendaDoc, AgendaLine
 from lscb_desktop.reports.meeting_docs import pack_front
+from lscb_desktop.reports.page_frame import frame_of
 from lscb_desktop.reports.style import FONT, FONT_BOLD, INK, register_fonts
 
 #: Turns an office file (name, bytes) into PDF bytes, or None when it cannot.
@@ -119,9 +120,10 @@ def _load(item: AgendaLine, name: str, content: bytes, convert: Converter) -> _P
 
 
 def _stamps(papers: list[_Paper], marking: str, front_pages: int) -> PdfReader:
-    """One overlay page for every paper page of the pack, in order: the marking at top and
-    bottom, "Item N – page x of y", and the page's number in the whole pack. (One document for
-    the whole pack, so its fonts are embedded once.)"""
+    """One overlay page for every paper page of the pack, in order, each the size of the page
+    as the reader sees it (page_frame): the marking at top and bottom, "Item N – page x of y",
+    and the page's number in the whole pack. (One document for the whole pack, so its fonts are
+    embedded once.)"""
     register_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, initialFontName=FONT)
@@ -131,7 +133,8 @@ def _stamps(papers: list[_Paper], marking: str, front_pages: int) -> PdfReader:
         assert paper.reader is not None
         for number, page in enumerate(paper.reader.pages, start=1):
             pack_page += 1
-            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            frame = frame_of(page)
+            width, height = frame.width, frame.height
             pdf.setPageSize((width, height))
             pdf.setFillColorRGB(0.54, 0.11, 0.08)
             pdf.setFont(FONT_BOLD, 9)
@@ -162,15 +165,16 @@ def _stamp_fonts(stamps: PdfReader, writer: PdfWriter) -> DictionaryObject:
     return fonts
 
 
-def _overlay(
-    writer: PdfWriter, page: PageObject, stamp: PageObject, fonts: DictionaryObject
-) -> None:
-    """Draws the stamp over the page by adding its content stream, the page's own content
-    wrapped in q … Q so that its graphics state cannot leak into the stamp.
+def _overlay(page: PageObject, stamp: PageObject, fonts: DictionaryObject) -> None:
+    """Draws the stamp over the page (which is in the pack's writer): one new content stream
+    holding the page's own content wrapped in q … Q, so that its graphics state cannot leak
+    into the stamp, then the stamp, mapped onto the visible page (page_frame).
 
-    This does what ``merge_page`` does for the one simple case a stamp is (text in fonts of its
-    own), at a fraction of the cost: ``merge_page`` re-parses and renames every resource of
-    every page, which made the pack seven times slower than merging the papers alone.
+    This does what ``merge_transformed_page`` does for the one simple case a stamp is (text in
+    fonts of its own), at a fraction of the cost: merging re-parses and renames every resource
+    of every page, which made the pack several times slower and larger than the papers alone.
+    The page's old content streams are left alone (another page may share them); the ones no
+    page uses any more are dropped when the pack is written.
     """
     content = stamp.get_contents()
     assert content is not None
@@ -189,19 +193,20 @@ def _overlay(
     page_fonts = cast(DictionaryObject, resources["/Font"])
     for key, font in fonts.items():
         page_fonts[key] = font
-    before, after = StreamObject(), StreamObject()
-    before.set_data(b"q\n")
-    after.set_data(b"\nQ\n" + data)
-    existing = page.get("/Contents")
-    parts = ArrayObject([writer._add_object(before)])
-    if existing is not None:
-        existing = existing.get_object()
-        if isinstance(existing, ArrayObject):
-            parts.extend(existing)
-        else:
-            parts.append(page.raw_get("/Contents"))
-    parts.append(writer._add_object(after))
-    page[NameObject("/Contents")] = parts
+    own = page.get_contents()
+    combined = DecodedStreamObject()
+    combined.set_data(
+        b"q\n"
+        + (own.get_data() if own is not None else b"")
+        + b"\nQ\nq\n"
+        + frame_of(page).cm
+        + b"\n"
+        + data
+        + b"\nQ\n"
+    )
+    if "/Contents" in page:
+        del page[NameObject("/Contents")]
+    page.replace_contents(combined.flate_encode())
 
 
 def _front(doc: AgendaDoc, papers: list[_Paper]) -> tuple[PdfReader, dict[int, int]]:
@@ -252,7 +257,7 @@ def iter_pack(
             assert paper.reader is not None
             first = len(writer.pages)
             for page in paper.reader.pages:
-                _overlay(writer, writer.add_page(page), next(stamp_pages), fonts)
+                _overlay(writer.add_page(page), next(stamp_pages), fonts)
             writer.add_outline_item(
                 title=f"Item {paper.item.number}: {paper.item.title}", page_number=first
             )
@@ -264,6 +269,8 @@ def iter_pack(
                 "/Creator": "LSCB Desktop",
             }
         )
+        # The papers' own content streams, now inside the stamped ones, are not written twice.
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         with partial.open("wb") as handle:
             writer.write(handle)
         yield Progress(total, total, f"Wrote {len(writer.pages)} pages")
