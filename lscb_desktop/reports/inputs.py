@@ -209,9 +209,14 @@ class Agreement:
 
 @dataclass(frozen=True)
 class AgreementDoc:
+    """Agreements in the Board's own words: its title, the return instructions (the first line
+    printed in bold, as the welcome pack has it) and the responsibilities, all filled in."""
+
     agreements: list[Agreement]
     responsibilities: list[str]
     house: Letterhead
+    title: str = "Membership Agreement"
+    return_lines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

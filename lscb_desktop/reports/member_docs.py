@@ -25,15 +25,18 @@ from lscb_desktop.reports.workbook_text import text_never_formulas
 
 
 def _agreement_page(doc: AgreementDoc, agreement: Agreement) -> list[Flowable]:
-    title = f"{doc.house.board_term} membership agreement"
-    story = letterhead(doc.house, title, agreement.group if agreement.group else "")
+    """The agreement as the Board words it: the return instructions, the member's details,
+    the responsibilities and the signature, nothing added."""
+    story = letterhead(doc.house, doc.title, agreement.group if agreement.group else "")
+    for index, line in enumerate(doc.return_lines):
+        story.append(paragraph(line, "bold" if index == 0 else "body"))
+    if doc.return_lines:
+        story.append(Spacer(1, 5 * mm))
     details = [
-        [paragraph("Name", "cell-bold"), paragraph(agreement.name, "cell")],
-        [paragraph("Agency / organisation", "cell-bold"), paragraph(agreement.agency, "cell")],
-        [paragraph("Job title", "cell-bold"), paragraph(agreement.job_title, "cell")],
+        [paragraph("Name:", "cell-bold"), paragraph(agreement.name, "cell")],
+        [paragraph("Agency/Organisation:", "cell-bold"), paragraph(agreement.agency, "cell")],
+        [paragraph("Job Title:", "cell-bold"), paragraph(agreement.job_title, "cell")],
     ]
-    if agreement.role:
-        details.append([paragraph("Role", "cell-bold"), paragraph(agreement.role, "cell")])
     story.append(
         grid(
             details,
@@ -42,24 +45,11 @@ def _agreement_page(doc: AgreementDoc, agreement: Agreement) -> list[Flowable]:
             extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)],
         )
     )
-    story += [Spacer(1, 5 * mm), paragraph("Responsibilities", "heading")]
+    story += [Spacer(1, 5 * mm), paragraph("Responsibilities:", "heading")]
     story += [paragraph(f"•  {line}") for line in doc.responsibilities]
     story += [
-        Spacer(1, 6 * mm),
-        paragraph(
-            "I agree to these responsibilities as a member, and to treat the papers of the "
-            f"{doc.house.board_term} and its groups as confidential."
-        ),
         Spacer(1, 14 * mm),
         paragraph("Signature: ____________________________________________"),
-        Spacer(1, 10 * mm),
-        paragraph("Date: ______ / ______ / __________"),
-        Spacer(1, 10 * mm),
-        paragraph(
-            "Once completed, please return this agreement to the business unit"
-            + (f": {doc.house.address.replace(chr(10), ', ')}." if doc.house.address else "."),
-            "small",
-        ),
     ]
     return story
 

@@ -72,6 +72,7 @@ def styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14, textColor=INK)
     return {
         "body": body,
+        "bold": ParagraphStyle("bold", parent=body, fontName=FONT_BOLD),
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=11.5),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=12),
         "cell-bold": ParagraphStyle("cell-bold", parent=body, fontName=FONT_BOLD, fontSize=9.5),

@@ -36,6 +36,7 @@ from lscb_desktop.reports.inputs import (
     RegisterLine,
 )
 from lscb_desktop.services.agenda import AgendaRow, agenda_rows, read_paper
+from lscb_desktop.services.agreement_words import fill
 from lscb_desktop.services.attendance import MeetingSheet, meeting_sheet
 from lscb_desktop.services.members import board_group_id, group_members
 from lscb_desktop.services.periods import period_starting
@@ -208,8 +209,22 @@ def register_doc(database: Database, meeting_id: int) -> RegisterDoc:
     )
 
 
-def _responsibilities(settings: Settings) -> list[str]:
-    return [line.strip() for line in settings.agreement_text.splitlines() if line.strip()]
+def _agreement_words(settings: Settings) -> dict[str, str]:
+    """What the agreement's placeholders stand for (agreement_words.PLACEHOLDERS)."""
+    return {
+        "name": settings.organisation_name,
+        "short_name": settings.organisation_short_name or settings.organisation_name,
+        "area": settings.area,
+        "board": settings.term_board,
+        "administrator": settings.administrator_name,
+        "administrator_email": settings.administrator_email,
+        "administrator_phone": settings.administrator_phone,
+        "address": ", ".join(line.strip() for line in settings.address.splitlines() if line),
+    }
+
+
+def _lines(template: str, words: dict[str, str]) -> list[str]:
+    return [line.strip() for line in fill(template, words).splitlines() if line.strip()]
 
 
 def agreement_doc(
@@ -260,7 +275,14 @@ def agreement_doc(
         if group_id is not None:
             session.get_one(Group, group_id)
     settings = load_settings(database)
-    return AgreementDoc(agreements, _responsibilities(settings), letterhead(database))
+    words = _agreement_words(settings)
+    return AgreementDoc(
+        agreements,
+        _lines(settings.agreement_text, words),
+        letterhead(database),
+        title=fill(settings.agreement_title, words).strip(),
+        return_lines=_lines(settings.agreement_return, words),
+    )
 
 
 def contacts_doc(database: Database, group_id: int, on: dt.date | None = None) -> ContactsDoc:

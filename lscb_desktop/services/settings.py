@@ -14,25 +14,14 @@ from sqlalchemy.orm import Session
 
 from lscb_desktop import clock
 from lscb_desktop.models import Setting
-from lscb_desktop.store import Database
-
-#: The welcome pack's list of a member's responsibilities, the default agreement text.
-DEFAULT_RESPONSIBILITIES = "\n".join(
-    [
-        "Recommending or deciding upon the necessary steps to put right any problems.",
-        "To ensure the Board functions well, and drives forward its business plan.",
-        "To play a part in raising awareness in safeguarding within their agency and within "
-        "the wider community.",
-        "To ensure that the outcomes for children improve in the areas of physical and mental "
-        "health, protection from harm and neglect.",
-        "To communicate effectively within their agency, between their agency and the Board "
-        "and ensure that communication is effective within the Board.",
-        "To ensure that safeguarding is satisfactory in their own organisation and that there "
-        "are adequate knowledge and skills and appropriate training for staff.",
-        "To challenge and question the practice of a member and/or their organisation for the "
-        "improvement of safeguarding.",
-    ]
+from lscb_desktop.services.agreement_words import (
+    DEFAULT_RESPONSIBILITIES,
+    DEFAULT_RETURN,
+    DEFAULT_TITLE,
+    FORMER_RESPONSIBILITIES,
+    template_problem,
 )
+from lscb_desktop.store import Database
 
 BOARD_TERMS = ("Board", "Partnership")
 REVIEW_TERMS = ("serious case review", "child safeguarding practice review")
@@ -87,6 +76,16 @@ class Settings:
     attendance_threshold: int = 75
     #: The month (1-12) in which the annual period starts; April by default.
     annual_period_start_month: int = 4
+    #: The area the Board serves, as its documents name it ("Luton").
+    area: str = ""
+    #: Who the membership agreement is returned to (agreement_words fills these in).
+    administrator_name: str = ""
+    administrator_email: str = ""
+    administrator_phone: str = ""
+    #: The membership agreement in the Board's words: its title, the return instructions and
+    #: the responsibilities (one a line), each a template (see services/agreement_words.py).
+    agreement_title: str = DEFAULT_TITLE
+    agreement_return: str = DEFAULT_RETURN
     agreement_text: str = DEFAULT_RESPONSIBILITIES
     #: The statutory clock of a case review (Working Together): each step's period.
     review_confirm_working_days: int = 2  # referral confirmed in writing: within 48 hours
@@ -131,6 +130,10 @@ class Settings:
         ):
             if not 0 <= getattr(self, key) <= 100:
                 raise ValueError(f"{key}: must be between 0 and 100 working days")
+        for key in ("agreement_title", "agreement_return", "agreement_text"):
+            problem = template_problem(getattr(self, key))
+            if problem:
+                raise ValueError(f"{key}: {problem[0].lower()}{problem[1:].rstrip('.')}")
         if not 1 <= self.review_report_months <= 36:
             raise ValueError("review_report_months: must be between 1 and 36 months")
         this_year = clock.today().year
@@ -228,6 +231,8 @@ def read_settings(session: Session) -> Settings:
     rows = dict(session.execute(select(Setting.key, Setting.value)).all())
     values = {}
     for key, text in rows.items():
+        if key == "agreement_text" and text == FORMER_RESPONSIBILITIES:
+            continue  # the program's rewording, never the Board's: the welcome pack's instead
         if key in FIELD_TYPES:
             try:
                 values[key] = parse_setting(key, text)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop import clock
+from lscb_desktop.services.agreement_words import template_problem
 from lscb_desktop.services.anonymity import reference_problem
 from lscb_desktop.services.concurrency import Snapshot, settings_snapshot
 from lscb_desktop.services.settings import (
@@ -47,6 +48,7 @@ from lscb_desktop.services.validation import Collector, check_email, check_uk_ph
 from lscb_desktop.store import Database
 from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved
 from lscb_desktop.ui.forms import Form
+from lscb_desktop.ui.settings_agreement import AgreementPage
 
 
 class SettingsDialog(RecordDialog):
@@ -65,7 +67,8 @@ class SettingsDialog(RecordDialog):
         tabs.addTab(self._rules_page(), "&Words and rules")
         tabs.addTab(self._attendance_page(), "Atte&ndance")
         tabs.addTab(self._clock_page(), "&Case reviews")
-        tabs.addTab(self._agreement_page(), "&Membership agreement")
+        self.agreement = AgreementPage(self.form, self)
+        tabs.addTab(self.agreement, "&Membership agreement")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -99,7 +102,7 @@ class SettingsDialog(RecordDialog):
             edit = getattr(self, key)
             edit.setText(getattr(s, key))
         self.address.setPlainText(s.address)
-        self.agreement_text.setPlainText(s.agreement_text)
+        self.agreement.fill(s)
         self.term_board.setCurrentText(s.term_board)
         self.term_review.setCurrentIndex(REVIEW_TERMS.index(s.term_review))
         self.protective_marking.setCurrentText(s.protective_marking)
@@ -344,18 +347,6 @@ class SettingsDialog(RecordDialog):
             self.reference_verdict.setStyleSheet("color: #b00020;")
             self.reference_verdict.setText("Refused: it does not match the pattern.")
 
-    def _agreement_page(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.addWidget(
-            QLabel("The responsibilities printed on the membership agreement, one per line:")
-        )
-        self.agreement_text = QPlainTextEdit()
-        self.agreement_text.setAccessibleName("Membership agreement responsibilities")
-        layout.addWidget(self.agreement_text)
-        self.form.fields["agreement_text"] = self.agreement_text
-        return page
-
     # -- the logo -----------------------------------------------------------------------------
 
     def _show_logo(self) -> None:
@@ -408,10 +399,10 @@ class SettingsDialog(RecordDialog):
             lay_members_count_for_quorum=self.lay_members_count_for_quorum.isChecked(),
             show_percentages=self.show_percentages.isChecked(),
             annual_period_start_month=int(self.annual_period_start_month.currentData()),
-            agreement_text=self.agreement_text.toPlainText().strip(),
             case_reference_pattern=self.case_reference_pattern.text().strip(),
             earliest_year=self.earliest_year.value(),
             **clock_periods,
+            **self.agreement.values(),
         )
 
     def save(self) -> None:
@@ -421,7 +412,17 @@ class SettingsDialog(RecordDialog):
             value,
             phone=problems.run("phone", check_uk_phone, value.phone),
             email=problems.run("email", check_email, value.email),
+            administrator_phone=problems.run(
+                "administrator_phone", check_uk_phone, value.administrator_phone
+            ),
+            administrator_email=problems.run(
+                "administrator_email", check_email, value.administrator_email
+            ),
         )
+        for key in ("agreement_title", "agreement_return", "agreement_text"):
+            problem = template_problem(getattr(value, key))
+            if problem:
+                problems.add(key, problem)
         if not value.protective_marking:
             problems.add("protective_marking", "Enter the marking printed on every page.")
         reasons = _reasons_problem(value.apology_reasons)

@@ -150,3 +150,32 @@ def test_a_reason_over_120_characters_is_refused_under_the_field(dialog, qtbot, 
     assert dialog.apology_reasons.toPlainText() == typed  # what was typed is kept
     assert tabs.currentWidget().isAncestorOf(dialog.apology_reasons)  # shown where it is
     assert load_settings(sample_db) == before
+
+
+def test_the_agreement_page_holds_the_boards_words_and_refuses_what_it_cannot_fill_in(
+    dialog, qtbot, sample_db
+):
+    page = dialog.agreement
+    assert page.title.text() == "{short_name} Membership Agreement"
+    assert page.area.text() == "Luton"
+    assert "within the wider {area} community" in page.agreement_text.toPlainText()
+    before = load_settings(sample_db)
+    page.agreement_text.setPlainText("To support {chair} in all things")
+    page.administrator_email.setText("marie.lowe@")
+    dialog.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.tabs.currentWidget() is page  # the page with the wrong field is shown
+    assert dialog.form.message("agreement_text").startswith(
+        "{chair} is not a name the agreement can fill in; use {name}, {short_name}"
+    )
+    assert "is not an email address" in dialog.form.message("administrator_email")
+    assert load_settings(sample_db) == before
+    page.agreement_text.setPlainText("To support the {board} and its chair")
+    page.administrator_email.setText("marie.lowe@luton.gcsx.gov.uk")
+    page.area.setText("Luton and Dunstable")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = load_settings(sample_db)
+    assert (saved.agreement_text, saved.area) == (
+        "To support the {board} and its chair",
+        "Luton and Dunstable",
+    )
