@@ -78,8 +78,19 @@ def propose_meetings(
     return proposals
 
 
-#: Meetings of the same group closer than this are taken for the same meeting planned twice.
+#: Meetings of the same group closer than this are taken for the same meeting planned twice;
+#: for a group meeting less often, closer than half the time between its meetings.
 NEAR = dt.timedelta(days=7)
+
+
+def near_enough(frequency: Frequency | None) -> dt.timedelta:
+    """How close a proposed date may come to the group's meeting before it is the same one."""
+    step = STEPS.get(frequency) if frequency is not None else None
+    if step is None:
+        return NEAR
+    base = dt.date(2001, 1, 1)
+    later: dt.date = base + step
+    return max(NEAR, (later - base) // 2)
 
 
 @dataclass(frozen=True)
@@ -96,8 +107,7 @@ class PlannedDate:
     @property
     def note(self) -> str:
         if self.near is not None:
-            when = "on that day" if self.near.date() == self.starts_at.date() else "within a week"
-            return f"already meets {when}: {self.near:%a %d/%m/%Y %H:%M} (not added unless ticked)"
+            return f"{near_words(self.near, self.starts_at)} (not added unless ticked)"
         return self.proposal.reason
 
 
@@ -119,9 +129,7 @@ class YearPlan:
         if moved:
             parts.append(f"{moved} moved off a weekend or bank holiday")
         if self.clashing:
-            parts.append(
-                f"{self.clashing} left unticked because the group already meets within a week"
-            )
+            parts.append(f"{self.clashing} left unticked: the group already meets near them")
         if self.past:
             parts.append(f"{self.past} on or before today left out")
         return "; ".join(parts) + ". Change any date before saving."
@@ -139,10 +147,24 @@ def group_meetings(database: Database, group_id: int) -> list[dt.datetime]:
         )
 
 
-def near_meeting(existing: Sequence[dt.datetime], start: dt.datetime) -> dt.datetime | None:
-    """The group's meeting on file within a week of ``start`` (the closest), or None."""
-    close = [m for m in existing if abs(m.date() - start.date()) < NEAR]
+def near_meeting(
+    existing: Sequence[dt.datetime], start: dt.datetime, within: dt.timedelta = NEAR
+) -> dt.datetime | None:
+    """The group's meeting on file closer to ``start`` than ``within`` (the closest), or None."""
+    close = [m for m in existing if abs(m.date() - start.date()) < within]
     return min(close, key=lambda m: abs(m - start), default=None)
+
+
+def near_words(near: dt.datetime, start: dt.datetime) -> str:
+    """ "already meets that day: Thu 04/02/2027 09:30", or "... 4 days before: ..."."""
+    days = (start.date() - near.date()).days
+    if days == 0:
+        when = "that day"
+    else:
+        when = (
+            f"{abs(days)} day{'' if abs(days) == 1 else 's'} {'earlier' if days > 0 else 'later'}"
+        )
+    return f"the group already meets {when}: {near:%a %d/%m/%Y %H:%M}"
 
 
 def plan_year(
@@ -159,10 +181,30 @@ def plan_year(
     proposals = propose_meetings(period, first, frequency)
     existing = group_meetings(database, group_id)
     ahead = [p for p in proposals if p.starts_at.date() > today]
+    within = near_enough(frequency)
     return YearPlan(
-        [PlannedDate(p, near_meeting(existing, p.starts_at)) for p in ahead],
+        [PlannedDate(p, near_meeting(existing, p.starts_at, within)) for p in ahead],
         past=len(proposals) - len(ahead),
     )
+
+
+def _next_by_rule(
+    existing: Sequence[dt.datetime],
+    period: Period,
+    step: relativedelta,
+    today: dt.date,
+    at: dt.time,
+) -> dt.datetime:
+    """The first date the rule gives for ``period`` after today: counted on from the group's
+    last meeting up to the period's end, or the period's first working day."""
+    start = dt.datetime.combine(next_working_day(max(period.start, today + dt.timedelta(1))), at)
+    before = [m for m in existing if m.date() <= period.end]
+    if before:
+        following = before[-1] + step
+        while following.date() <= today:
+            following += step
+        start = max(start, following)
+    return start
 
 
 def plan_defaults(
@@ -177,6 +219,8 @@ def plan_defaults(
     That is the earliest of ``periods`` in which the rule, counted on from the group's last
     meeting (or from the period's start), gives a date after today that the group does not
     already have; its first such date is the first meeting, at the time the group last met.
+    When every period is planned, the last, from the rule's next date (which is after it, so
+    nothing is proposed twice).
     """
     today = today or clock.today()
     existing = group_meetings(database, group_id)
@@ -185,24 +229,18 @@ def plan_defaults(
     if not ordered:
         raise ValueError("no period to plan")
     step = STEPS.get(frequency) if frequency is not None else None
-    if frequency is None or step is None:  # as required: the dates are the user's to give
+    if step is None:  # as required: the dates are the user's to give
         first = ordered[0]
-        return first, dt.datetime.combine(max(first.start, today + dt.timedelta(days=1)), at)
+        tomorrow = today + dt.timedelta(days=1)
+        return first, dt.datetime.combine(next_working_day(max(first.start, tomorrow)), at)
     for period in ordered:
-        before = [m for m in existing if m.date() <= period.end]
-        start = dt.datetime.combine(max(period.start, today + dt.timedelta(days=1)), at)
-        if before:
-            following = before[-1] + step
-            while following.date() <= today:
-                following += step
-            start = max(start, following)
+        start = _next_by_rule(existing, period, step, today, at)
         if start.date() > period.end:
             continue
         plan = plan_year(database, group_id, period, start, frequency, today)
         if any(d.near is None for d in plan.dates):
             return period, start
-    last = ordered[-1]
-    return last, dt.datetime.combine(max(last.start, today + dt.timedelta(days=1)), at)
+    return ordered[-1], _next_by_rule(existing, ordered[-1], step, today, at)
 
 
 def create_meetings(

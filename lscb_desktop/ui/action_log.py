@@ -13,7 +13,7 @@ from lscb_desktop.services.history import Subject, subject
 from lscb_desktop.services.people import person_choices
 from lscb_desktop.store import Database
 from lscb_desktop.ui.buttons import button as _button
-from lscb_desktop.ui.forms import ChoiceCombo
+from lscb_desktop.ui.choice_combo import ChoiceCombo
 from lscb_desktop.ui.meeting_dialogs import ActionDialog, ask
 from lscb_desktop.ui.table_model import Column, RecordTableModel
 from lscb_desktop.ui.tables import link_search, make_proxy, make_table, select_where, selected
@@ -48,7 +48,7 @@ class ActionLog(QWidget):
         self.owner = ChoiceCombo(person_choices(database), blank="Any owner")
         self.owner.setAccessibleName("Owner")
         self.owner.setMinimumWidth(220)
-        self.owner.currentIndexChanged.connect(self.refresh)
+        self.owner.picked.connect(lambda _owner: self.refresh())  # chosen or typed
         self.state = QComboBox(self)
         self.state.setAccessibleName("Action status")
         self.state.addItem("Any status", None)
@@ -111,7 +111,8 @@ class ActionLog(QWidget):
         self.model.set_rows(rows)
         overdue = sum(r.overdue(self.today) for r in rows)
         self.count_label.setText(
-            f"{len(rows)} actions" + (f", {overdue} overdue" if overdue else "")
+            f"{len(rows)} action{'' if len(rows) == 1 else 's'}"
+            + (f", {overdue} overdue" if overdue else "")
         )
 
     def show_action(self, action_id: int) -> bool:

@@ -40,8 +40,15 @@ from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.store.versions import GONE_WORDS, RecordGone
 from lscb_desktop.ui.attendance_changes import Declined, ask_and_retry
+from lscb_desktop.ui.choice_combo import ChoiceCombo
 from lscb_desktop.ui.conflict_dialog import Unsaved
-from lscb_desktop.ui.forms import ChoiceCombo, Form, FormDialog, date_edit, enum_combo, from_qdate
+from lscb_desktop.ui.forms import (
+    Form,
+    FormDialog,
+    date_edit,
+    enum_combo,
+    from_qdate,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 #: What the substitute dialog does with its answer: records it (a person on file, or a typed

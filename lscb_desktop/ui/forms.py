@@ -12,14 +12,12 @@ shown as it is, never changed behind the user's back, and saving names the field
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QObject, QTime
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDateTimeEdit,
     QDialogButtonBox,
@@ -35,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from lscb_desktop import clock
-from lscb_desktop.services.people import Choice
 from lscb_desktop.services.settings import LATEST_YEAR, Settings
 from lscb_desktop.services.validation import InvalidInput, date_problem
 from lscb_desktop.store import Database
@@ -234,82 +231,6 @@ class Form:
                 if message:
                     problems[key] = message
         return problems
-
-
-class ChoiceCombo(QComboBox):
-    """A picker over records that can be searched by typing any part of a name.
-
-    ``blank`` allows no choice: the first entry is empty and ``blank`` ("(none)") is the
-    placeholder the empty field shows, so typing starts a search instead of adding to it. The
-    field also keeps free text (a new agency's name, a substitute who is not on file).
-    """
-
-    def __init__(
-        self,
-        choices: Sequence[Choice] = (),
-        blank: str | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.blank = blank
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setMaxVisibleItems(20)
-        # As wide as the form makes it, not as the longest name on file: a picker of every
-        # agency once made the member form wider than a 1280-pixel screen.
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(16)
-        self.set_choices(choices)
-        self.editTextChanged.connect(self._typed)
-
-    def _typed(self, text: str) -> None:
-        """A name typed in full picks its entry, as choosing it from the list does."""
-        index = self.findText(text.strip(), Qt.MatchFlag.MatchFixedString)
-        if index >= 0 and index != self.currentIndex():
-            self.setCurrentIndex(index)
-
-    def set_choices(self, choices: Sequence[Choice]) -> None:
-        current = self.current_id()
-        self.clear()
-        if self.blank is not None:
-            self.addItem("", None)
-            line = self.lineEdit()
-            if line is not None:
-                line.setPlaceholderText(self.blank)
-        for choice in choices:
-            self.addItem(choice.text, choice.id)
-        completer = QCompleter(self.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.setCompleter(completer)
-        self.set_id(current)
-
-    def current_id(self) -> int | None:
-        """The chosen record's id, or None for the blank entry or text that matches none."""
-        text = self.currentText().strip()
-        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
-        if index < 0:
-            return None
-        value = self.itemData(index)
-        return int(value) if value is not None else None
-
-    def typed_text(self) -> str:
-        """Text typed that matches no entry ("" when it matches one or is the blank entry)."""
-        text = self.currentText().strip()
-        if not text:
-            return ""
-        return "" if self.findText(text, Qt.MatchFlag.MatchFixedString) >= 0 else text
-
-    def set_id(self, record_id: int | None) -> None:
-        index = self.findData(record_id) if record_id is not None else -1
-        if index >= 0:
-            self.setCurrentIndex(index)
-        elif self.blank is not None:
-            self.setCurrentIndex(0)
-        else:
-            self.setCurrentIndex(-1)
-            self.setEditText("")
 
 
 def date_edit(

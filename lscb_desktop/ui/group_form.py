@@ -29,8 +29,12 @@ from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.check_list import CheckList
+from lscb_desktop.ui.choice_combo import ChoiceCombo
 from lscb_desktop.ui.conflict_dialog import SaveGuard, Unsaved, show_gone
-from lscb_desktop.ui.forms import ChoiceCombo, Form, OptionalDate
+from lscb_desktop.ui.forms import (
+    Form,
+    OptionalDate,
+)
 from lscb_desktop.ui.unsaved import AsksBeforeDiscarding
 
 

@@ -33,10 +33,10 @@ from lscb_desktop.services.groups import group_choices
 from lscb_desktop.services.meetings import MeetingInput, meeting_input, save_meeting
 from lscb_desktop.services.people import person_choices
 from lscb_desktop.services.settings import load_settings
-from lscb_desktop.services.workdays import why_not_working
+from lscb_desktop.services.workdays import next_working_day, why_not_working
 from lscb_desktop.store import Database
+from lscb_desktop.ui.choice_combo import ChoiceCombo
 from lscb_desktop.ui.forms import (
-    ChoiceCombo,
     FormDialog,
     OptionalDate,
     date_edit,
@@ -72,7 +72,10 @@ class MeetingDialog(FormDialog):
         super().__init__(database, "Edit meeting" if meeting_id else "New meeting", parent)
         self.meeting_id = meeting_id
         settings = load_settings(database)
-        start = dt.datetime.combine(clock.today() + dt.timedelta(days=28), dt.time(10))
+        # Four weeks on, or the working day after when that is a weekend or bank holiday.
+        start = dt.datetime.combine(
+            next_working_day(clock.today() + dt.timedelta(days=28)), dt.time(10)
+        )
         data = MeetingInput(
             group_id=group_id,
             starts_at=start,
@@ -119,6 +122,7 @@ class MeetingDialog(FormDialog):
     def fill(self, data: MeetingInput) -> None:
         #: The day on file: a meeting already held on a Saturday is not asked about again.
         self._saved_day = data.starts_at.date() if self.meeting_id else None
+        self._agreed_day: dt.date | None = None
         self.group.set_id(data.group_id)
         self._start = data.starts_at  # moving the start here is no reason to move the end
         show_datetime(self.starts_at, data.starts_at)
@@ -156,7 +160,7 @@ class MeetingDialog(FormDialog):
         """A meeting moved onto a weekend or a bank holiday is held then only on the user's yes."""
         day = from_qdatetime(self.starts_at.dateTime()).date()
         why = why_not_working(day)
-        if not why or day == self._saved_day:
+        if not why or day in (self._saved_day, self._agreed_day):
             return True
         answer = QMessageBox.question(
             self,
@@ -166,6 +170,9 @@ class MeetingDialog(FormDialog):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
+            self._agreed_day = (
+                day  # asked once: a save refused for another field does not ask again
+            )
             return True
         self.starts_at.setFocus()
         return False

@@ -44,9 +44,16 @@ from lscb_desktop.services.people import (
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
+from lscb_desktop.ui.choice_combo import ChoiceCombo
 from lscb_desktop.ui.conflict_dialog import RecordDialog, Unsaved, show_gone
-from lscb_desktop.ui.forms import ChoiceCombo, Form, date_edit, from_qdate, show_date
+from lscb_desktop.ui.forms import (
+    Form,
+    date_edit,
+    from_qdate,
+    show_date,
+)
 from lscb_desktop.ui.small_dialogs import MoveDateDialog
+from lscb_desktop.words import and_list
 
 NEW_PERSON = "Find someone on file, or type a new person's name"
 
@@ -242,6 +249,30 @@ class MemberDialog(RecordDialog):
         self.name.setText(typed)
         self.name.setFocus()
 
+    def _a_second_person_of_that_name(self) -> bool:
+        """For a new person whose name someone on file has: whether the user means a second
+        person of that name (True: nothing to ask)."""
+        if self._person_id is not None:
+            return True
+        same = [
+            self.person_picker.itemText(i) for i in self.person_picker.matches(self.name.text())
+        ]
+        if not same:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Already on file",
+            f"{and_list(same)} {'is' if len(same) == 1 else 'are'} already on file. Add "
+            f"another person called “{' '.join(self.name.text().split())}”?\n\nChoose No to "
+            "go back and pick them in Who.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        self.person_picker.setFocus()
+        return False
+
     # -- saving -------------------------------------------------------------------------------
 
     def person_value(self) -> PersonInput:
@@ -285,11 +316,17 @@ class MemberDialog(RecordDialog):
             problems["substitute"] = "Pick the substitute from the list, or leave it empty."
         if self.membership_id is None:
             self._take_typed_name()
-            if self.person_picker.typed_text():
+            who = self.person_picker.currentText().strip()
+            if who and self.person_picker.current_id() is None:
+                many = len(self.person_picker.matches(who))
                 problems["person"] = (
-                    f"No one on file is called “{self.person_picker.typed_text()}”: pick someone"
-                    " from the list, or empty this field to add the new person named below."
+                    f"{many} people on file are called “{who}”: pick one from the list."
+                    if many > 1
+                    else f"No one on file is called “{who}”: pick someone from the list, or "
+                    "empty this field to add the new person named below."
                 )
+            elif not problems and not self._a_second_person_of_that_name():
+                return
         # A person on file who changes agency: from when? (Asked before the save; cancelling
         # saves nothing and keeps the form.)
         move = None if problems else self._agency_move()

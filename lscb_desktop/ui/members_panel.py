@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.services.members import (
     HasHistory,
     MemberRow,
@@ -251,12 +252,19 @@ class MembersPanel(QWidget):
 
     def end_membership(self) -> None:
         row = self.current_row()
-        if row is None or row.end_date is not None:
+        if row is None:
+            self.status.emit("Select the member whose membership ends")
             return
+        if row.end_date is not None and row.end_date < clock.today():
+            self.status.emit(f"{row.name}'s membership already ended on {row.end_date:%d/%m/%Y}")
+            return
+        # A last day still to come can be changed (to today, say).
         dialog = EndMembershipDialog(
-            self.database, row.membership_id, row.name, self.group_name, self
+            self.database, row.membership_id, row.name, self.group_name, self, row.end_date
         )
-        if dialog.exec():
+        with self.database.journal.labelled(f"end {row.name}'s membership"):
+            ended = dialog.exec()
+        if ended:
             self._saved(None, f"Ended {row.name}'s membership of {self.group_name}")
 
     def remove_record(self) -> None:

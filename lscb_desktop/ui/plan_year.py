@@ -27,14 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscb_desktop import clock
 from lscb_desktop.models import Frequency
 from lscb_desktop.services.groups import group_choices, group_input
-from lscb_desktop.services.periods import Period
+from lscb_desktop.services.periods import Period, period_starting
 from lscb_desktop.services.schedule import (
     STEPS,
     create_meetings,
     group_meetings,
+    near_enough,
     near_meeting,
+    near_words,
     plan_defaults,
     plan_year,
 )
@@ -42,8 +45,8 @@ from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.services.workdays import why_not_working
 from lscb_desktop.store import Database
+from lscb_desktop.ui.choice_combo import ChoiceCombo
 from lscb_desktop.ui.forms import (
-    ChoiceCombo,
     Form,
     date_field_problem,
     datetime_edit,
@@ -83,11 +86,14 @@ class PlanYearDialog(AsksBeforeDiscarding):
         self.group = ChoiceCombo(group_choices(database))
         self.group.set_id(group_id)
         self.period = QComboBox()
-        for period in periods:
+        # The year after the last too: once the coming years are planned, the next is offered.
+        last = max(periods, key=lambda p: p.start)
+        for period in [*periods, period_starting(last.start.year + 1, last.start.month)]:
             self.period.addItem(period.name, period)
         self.frequency = QComboBox()
         for frequency in STEPS:
             self.frequency.addItem(frequency.label, frequency)
+        self.frequency.addItem("As required (add each date)", Frequency.AS_REQUIRED)
         self.first = datetime_edit(
             dt.datetime.combine(periods[0].start, dt.time(10)), earliest_year=self.earliest_year
         )
@@ -111,6 +117,7 @@ class PlanYearDialog(AsksBeforeDiscarding):
             self.form.add(key, label, widget)
         self.group.currentIndexChanged.connect(self._group_changed)
         self.period.currentIndexChanged.connect(self._period_changed)
+        self.frequency.currentIndexChanged.connect(self._forget_dates)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -157,14 +164,20 @@ class PlanYearDialog(AsksBeforeDiscarding):
         value = self.frequency.currentData()
         return Frequency(value) if value is not None else None
 
+    def _forget_dates(self) -> None:
+        """Dates proposed for another group, period or frequency are not this one's to save."""
+        if self.table.rowCount():
+            self.table.setRowCount(0)
+            self.message.setText("Propose the dates again for what you changed.")
+
     def _group_changed(self) -> None:
+        self._forget_dates()
         group_id = self.group.current_id()
         if group_id is None:
             return
         frequency = group_input(self.database, group_id).meeting_frequency
         index = self.frequency.findData(frequency)
-        if index >= 0:
-            self.frequency.setCurrentIndex(index)
+        self.frequency.setCurrentIndex(max(index, 0))
         period, first = plan_defaults(self.database, group_id, self._periods(), frequency)
         self._filling = True
         self.period.setCurrentIndex(max(0, self.period.findText(period.name)))
@@ -175,6 +188,7 @@ class PlanYearDialog(AsksBeforeDiscarding):
         group_id = self.group.current_id()
         if self._filling or group_id is None:
             return
+        self._forget_dates()
         period: Period = self.period.currentData()
         _, first = plan_defaults(self.database, group_id, [period], self._frequency())
         show_datetime(self.first, first)
@@ -221,12 +235,15 @@ class PlanYearDialog(AsksBeforeDiscarding):
         if note is None or group_id is None:
             return
         start = self._start(row)
-        near = near_meeting(group_meetings(self.database, group_id), start)
+        within = near_enough(self._frequency())
+        near = near_meeting(group_meetings(self.database, group_id), start, within)
         words = ["changed by hand"]
         if why_not_working(start.date()):
             words.append(f"falls on {why_not_working(start.date())}")
+        if start.date() <= clock.today():
+            words.append("not after today: a plan adds meetings to come")
         if near is not None:
-            words.append(f"the group already meets {near:%a %d/%m/%Y %H:%M}")
+            words.append(near_words(near, start))
         note.setText("; ".join(words))
 
     def propose(self) -> None:
@@ -235,16 +252,24 @@ class PlanYearDialog(AsksBeforeDiscarding):
         if group_id is None:
             self.form.show_problems({"group": "Choose the group that meets."})
             return
-        plan = plan_year(
-            self.database,
-            group_id,
-            self.period.currentData(),
-            from_qdatetime(self.first.dateTime()),
-            self._frequency(),
-        )
+        frequency = self._frequency()
+        period: Period = self.period.currentData()
+        if frequency not in STEPS:
+            self.message.setText(
+                "The group meets as required: add each date with Add a date, then save."
+            )
+            return
+        first = from_qdatetime(self.first.dateTime())
+        plan = plan_year(self.database, group_id, period, first, frequency)
         for planned in plan.dates:
             self._add_row(planned.starts_at, planned.note, ticked=planned.near is None)
-        self.message.setText(plan.in_words())
+        if plan.dates or plan.past:
+            self.message.setText(plan.in_words())
+        else:
+            self.message.setText(
+                f"No dates to propose in {period.name} from {first:%a %d/%m/%Y}: the group's "
+                "meetings for the period are planned. Choose the next period, or add a date."
+            )
 
     def starts(self) -> list[dt.datetime]:
         """The ticked dates, as they stand in the table."""

@@ -32,7 +32,12 @@ from lscb_desktop.services.reviews import (
 )
 from lscb_desktop.services.settings import LATEST_YEAR, load_settings
 from lscb_desktop.store import Database
-from lscb_desktop.ui.forms import ChoiceCombo, FormDialog, OptionalDate, enum_combo
+from lscb_desktop.ui.choice_combo import ChoiceCombo
+from lscb_desktop.ui.forms import (
+    FormDialog,
+    OptionalDate,
+    enum_combo,
+)
 
 COMPLIANCE = ("", "Good", "Adequate", "Requires improvement", "Inadequate")
 

@@ -105,10 +105,11 @@ class EndMembershipDialog(RecordDialog):
         who: str,
         group_name: str,
         parent: QWidget | None = None,
+        last_day: dt.date | None = None,
     ) -> None:
         super().__init__(database, parent)
         self.membership_id = membership_id
-        self.setWindowTitle("End membership")
+        self.setWindowTitle("End membership" if last_day is None else "Change the last day")
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
@@ -120,7 +121,7 @@ class EndMembershipDialog(RecordDialog):
         form_layout = QFormLayout()
         self.form = Form(form_layout)
         self.end_date = date_edit(
-            clock.today(), earliest_year=load_settings(database).earliest_year
+            last_day or clock.today(), earliest_year=load_settings(database).earliest_year
         )
         self.form.add("end_date", "&Last day", self.end_date, "Last day of membership")
         layout.addLayout(form_layout)

@@ -64,20 +64,23 @@ def _inside_another_field(widget: QWidget) -> bool:
     return isinstance(widget, QLineEdit) and isinstance(parent, QComboBox | QAbstractSpinBox)
 
 
-def form_state(dialog: QWidget) -> tuple[object, ...]:
-    """What every field of ``dialog`` holds, in the order Qt keeps its children."""
-    values = (
-        (type(widget).__name__, _value(widget))
-        for widget in dialog.findChildren(QWidget)
-        if not _inside_another_field(widget)
-    )
-    return tuple(pair for pair in values if pair[1] is not None)
+def form_state(dialog: QWidget) -> dict[int, tuple[str, object]]:
+    """What every field of ``dialog`` holds, by field (not by position: showing another tab
+    reorders a dialog's children)."""
+    state: dict[int, tuple[str, object]] = {}
+    for widget in dialog.findChildren(QWidget):
+        if _inside_another_field(widget):
+            continue
+        value = _value(widget)
+        if value is not None:
+            state[id(widget)] = (type(widget).__name__, value)
+    return state
 
 
 class AsksBeforeDiscarding(QDialog):
     """A dialog whose Esc, Cancel and close button ask before throwing away typed changes."""
 
-    _clean_state: tuple[object, ...] | None = None
+    _clean_state: dict[int, tuple[str, object]] | None = None
 
     def mark_clean(self) -> None:
         """What the fields hold now is what is on file (or the new form's defaults)."""

@@ -332,6 +332,9 @@ def test_a_plan_proposes_only_dates_to_come_and_marks_the_groups_meetings_near(s
         today=SAMPLE_TODAY,
     )
     assert plan.past == 3
-    assert [(d.starts_at.date(), d.near) for d in plan.dates] == [(dt.date(2027, 1, 4), None)]
+    # 04/01/2027 is a month before the quarterly group's 04/02/2027: the same meeting again.
+    assert [(d.starts_at.date(), d.near) for d in plan.dates] == [
+        (dt.date(2027, 1, 4), dt.datetime(2027, 2, 4, 9, 30))
+    ]
     with pytest.raises(InvalidInput, match="is not after today"):
         create_meetings(sample_db, group, [dt.datetime(2026, 11, 23, 10)])

@@ -112,17 +112,23 @@ def test_plan_a_year_twice_adds_nothing_twice_and_nothing_past(window, answer, s
 
     seen = _plan(window, answer, as_reported)
     # 01/04, 01/07 and 01/10/2026 are past; 01/01/2027 is New Year's Day.
+    # 01/01/2027 is New Year's Day; Monday 04/01 is a month before the quarterly group's
+    # 04/02/2027, the same meeting planned twice.
     assert seen["rows"] == [
-        (True, "04/01/2027 10:00 (Mon)", "moved from 01/01/2027 (a bank holiday)"),
+        (
+            False,
+            "04/01/2027 10:00 (Mon)",
+            "the group already meets 31 days later: Thu 04/02/2027 09:30 (not added unless ticked)",
+        ),
     ]
     assert seen["message"] == (
-        "1 meeting proposed; 1 moved off a weekend or bank holiday; 3 on or before today "
-        "left out. Change any date before saving."
+        "0 meetings proposed; 1 left unticked: the group already meets near them; 3 on or "
+        "before today left out. Change any date before saving."
     )
     assert seen["typed"] == (
-        True,
+        False,
         "04/02/2027 09:30 (Thu)",
-        "changed by hand; the group already meets Thu 04/02/2027 09:30",
+        "changed by hand; the group already meets that day: Thu 04/02/2027 09:30",
     )
     assert seen["nothing ticked"] == "Propose the dates (or add them), and tick those to add."
     assert _meetings_of(sample_db, SCRUTINY) == before
@@ -141,10 +147,11 @@ def test_plan_a_year_twice_adds_nothing_twice_and_nothing_past(window, answer, s
         (
             False,
             "08/02/2027 09:30 (Mon)",
-            "already meets within a week: Thu 04/02/2027 09:30 (not added unless ticked)",
+            "the group already meets 4 days earlier: Thu 04/02/2027 09:30 (not added unless "
+            "ticked)",
         )
     ]
-    assert "1 left unticked because the group already meets within a week" in seen["message"]
+    assert "1 left unticked: the group already meets near them" in seen["message"]
     assert "3 on or before today left out" in seen["message"]
 
 
