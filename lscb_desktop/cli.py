@@ -20,6 +20,7 @@ from lscb_desktop import (
     cli_attendance,
     cli_documents,
     cli_history,
+    cli_papers,
     cli_safety,
     cli_sharing,
     logs,
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_history.add_parser(commands, common)
     cli_safety.add_parsers(commands, common)
     cli_sharing.add_parsers(commands, common)
+    cli_papers.add_parsers(commands, common)
     return parser
 
 
@@ -252,6 +254,7 @@ COMMANDS = {
     "list": cmd_list,
     "history": cli_history.cmd_history,
     "copy": cli_sharing.cmd_copy,
+    "paper": cli_papers.cmd_paper,
 }
 
 

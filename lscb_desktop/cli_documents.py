@@ -14,7 +14,16 @@ from lscb_desktop.services.progress import Progress
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.store import Database
 
-DOCUMENTS = ("agenda", "pack", "register", "agreement", "contacts", "attendance", "calendar")
+DOCUMENTS = (
+    "agenda",
+    "pack",
+    "register",
+    "minutes",
+    "agreement",
+    "contacts",
+    "attendance",
+    "calendar",
+)
 
 
 def _date(text: str) -> dt.date:
@@ -32,6 +41,11 @@ def add_parsers(kinds: argparse._SubParsersAction, common: argparse.ArgumentPars
         sub = kinds.add_parser(name, parents=[common], help=f"a meeting's {name} as a PDF")
         sub.add_argument("meeting", type=int, metavar="MEETING_ID")
         sub.add_argument("path", type=Path, metavar="OUT.pdf")
+    minutes = kinds.add_parser(
+        "minutes", parents=[common], help="a meeting's draft minutes as a Word document"
+    )
+    minutes.add_argument("meeting", type=int, metavar="MEETING_ID")
+    minutes.add_argument("path", type=Path, metavar="OUT.docx")
     agreement = kinds.add_parser(
         "agreement", parents=[common], help="membership agreements, one per page"
     )
@@ -103,6 +117,12 @@ def run(args: argparse.Namespace, database: Database) -> str:
         exports.export_register(database, args.meeting, path)
     elif what == "pack":
         _drain(exports.iter_export_pack(database, args.meeting, path))
+    elif what == "minutes":
+        from lscb_desktop.services.minutes import export_minutes  # noqa: PLC0415
+
+        if path.suffix.lower() != ".docx":
+            raise ValueError(f"{path.name}: the draft minutes are a Word document; name it .docx")
+        export_minutes(database, args.meeting, path)
     elif what == "agreement":
         exports.export_agreements(database, path, person_id=args.person, group_id=args.group)
     elif what == "contacts":

@@ -244,3 +244,32 @@ class AuthorityDoc:
     chair: str
     house: Letterhead
     on: dt.date
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """An action as the minutes list it."""
+
+    description: str
+    owner: str
+    due: dt.date | None
+    status: str
+    #: Where it was raised: "10/06/2026, item 4" (an earlier meeting) or "Item 4".
+    raised: str
+
+
+@dataclass(frozen=True)
+class MinutesDoc:
+    """Draft minutes: who was there, what was declared, each item with room for the discussion,
+    and the actions (those still open from before, and this meeting's)."""
+
+    head: MeetingHead
+    house: Letterhead
+    present: list[str]
+    apologies: list[str]
+    substitutes: list[str]
+    in_attendance: list[str]
+    declarations: list[DeclarationLine]
+    items: Sequence[AgendaLine]
+    actions_before: list[ActionLine]
+    actions_new: list[ActionLine]

@@ -93,11 +93,11 @@ def meeting_head(database: Database, meeting_id: int) -> tuple[MeetingHead, str]
         return head, meeting.protective_marking
 
 
-def _item_numbers(items: list[AgendaRow]) -> dict[int, tuple[int, str]]:
+def item_numbers(items: list[AgendaRow]) -> dict[int, tuple[int, str]]:
     return {item.id: (item.number, item.title) for item in items}
 
 
-def _declaration_lines(
+def declaration_lines(
     sheet: MeetingSheet, numbers: dict[int, tuple[int, str]]
 ) -> list[DeclarationLine]:
     lines = []
@@ -111,7 +111,7 @@ def _declaration_lines(
     return lines
 
 
-def _officer_lines(sheet: MeetingSheet, numbers: dict[int, tuple[int, str]]) -> list[OfficerLine]:
+def officer_lines(sheet: MeetingSheet, numbers: dict[int, tuple[int, str]]) -> list[OfficerLine]:
     lines = []
     for guest in sheet.guests:
         ids = [item_id for item_id, _, _ in guest.items if item_id in numbers]
@@ -128,7 +128,7 @@ def _officer_lines(sheet: MeetingSheet, numbers: dict[int, tuple[int, str]]) -> 
     return lines
 
 
-def _apology(name: str, reason: str, listed: list[str]) -> str:
+def apology(name: str, reason: str, listed: list[str]) -> str:
     """ "Jane Smith (illness)": a reason from the settings' list reads in lower case, one typed
     otherwise is kept as it was typed (it may begin with a name)."""
     reason = reason.strip()
@@ -144,19 +144,19 @@ def agenda_doc(database: Database, meeting_id: int) -> AgendaDoc:
     sheet = meeting_sheet(database, meeting_id)
     listed = load_settings(database).reasons
     apologies = [
-        _apology(r.name, r.reason, listed)
+        apology(r.name, r.reason, listed)
         for r in sheet.attendees
         if r.status is AttendanceStatus.APOLOGIES
     ]
     items = agenda_rows(database, meeting_id)
-    numbers = _item_numbers(items)
+    numbers = item_numbers(items)
     return AgendaDoc(
         head,
         items,
         apologies,
         letterhead(database, marking),
-        _declaration_lines(sheet, numbers),
-        _officer_lines(sheet, numbers),
+        declaration_lines(sheet, numbers),
+        officer_lines(sheet, numbers),
     )
 
 
@@ -197,15 +197,15 @@ def register_doc(database: Database, meeting_id: int) -> RegisterDoc:
         for r in sheet.attendees
         if r.expected
     ]
-    numbers = _item_numbers(agenda_rows(database, meeting_id))
+    numbers = item_numbers(agenda_rows(database, meeting_id))
     return RegisterDoc(
         head,
         lines,
         letterhead(database, marking),
         sheet.rule.text,
         _not_counted(database, sheet),
-        _declaration_lines(sheet, numbers),
-        _officer_lines(sheet, numbers),
+        declaration_lines(sheet, numbers),
+        officer_lines(sheet, numbers),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QWidget
@@ -202,6 +203,25 @@ class AgendaActions(_Tab):
 
     def attach_paper(self) -> None:
         self._paper_action(agenda_papers.attach)
+
+    def attach_confirmed_minutes(self) -> None:
+        """Documents > Attach the confirmed minutes…: they become the paper of the next
+        meeting's "Minutes of the last meeting" item."""
+        meeting = self.current_meeting()
+        if meeting is None:
+            QMessageBox.information(self, "Confirmed minutes", "Select the meeting first.")
+            return
+        if message := agenda_papers.attach_minutes(self, self.database, meeting.id):
+            self.refresh()
+            self.status.emit(message)
+
+    def _paper_dropped(self, row: int, path: Path) -> None:
+        """A file dropped onto an agenda row: Attach paper… with it, for that item."""
+        if not 0 <= row < self.agenda_model.rowCount():
+            return
+        item = self.agenda_model.row_at(row)
+        if message := agenda_papers.attach_file(self, self.database, item, path):
+            self._after_agenda_change(item.id, message)
 
     def open_paper(self) -> None:
         self._paper_action(agenda_papers.open_paper)

@@ -40,6 +40,12 @@ def attach(parent: QWidget, database: Database, item: AgendaRow) -> str:
     if not path:
         return ""
     QSettings().setValue("paths/papers", str(Path(path).parent))
+    return attach_file(parent, database, item, Path(path))
+
+
+def attach_file(parent: QWidget, database: Database, item: AgendaRow, path: Path) -> str:
+    """Attach paper… once the file is chosen (or dropped onto the item): the same checks, the
+    same question, the same service."""
     problem = paper_file_problem(Path(path))
     if problem:  # said before asking anything about a file that cannot be a paper
         QMessageBox.warning(parent, "Attach paper", problem)
@@ -124,3 +130,26 @@ def remove(parent: QWidget, database: Database, item: AgendaRow) -> str:
         return ""
     change = partial(remove_paper, database, item.id, paper_shown=item.paper_id)
     return "Removed the paper" if one_click(parent, "Remove paper", change) else ""
+
+
+def attach_minutes(parent: QWidget, database: Database, meeting_id: int) -> str:
+    """Chooses the confirmed minutes of a meeting and attaches them to the next meeting's
+    "Minutes of the last meeting" item; the status message, or "" (the user told why)."""
+    from lscb_desktop.services.minutes import attach_confirmed_minutes  # noqa: PLC0415
+
+    folder = str(QSettings().value("paths/papers", str(Path.home())))
+    path, _ = QFileDialog.getOpenFileName(parent, "The confirmed minutes", folder, PAPER_FILTER)
+    if not path:
+        return ""
+    QSettings().setValue("paths/papers", str(Path(path).parent))
+    problem = paper_file_problem(Path(path))
+    if problem:
+        QMessageBox.warning(parent, "Confirmed minutes", problem)
+        return ""
+    try:
+        with database.journal.labelled("attach the confirmed minutes"):
+            placed = attach_confirmed_minutes(database, meeting_id, Path(path))
+    except InvalidInput as exc:
+        QMessageBox.warning(parent, "Confirmed minutes", "\n".join(exc.problems.values()))
+        return ""
+    return placed.in_words(Path(path).name)

@@ -188,10 +188,28 @@ def meeting_document(
     *,
     to_printer: bool = False,
 ) -> None:
-    """The agenda, agenda pack or attendance register of a meeting, saved or printed."""
+    """The agenda, agenda pack or attendance register of a meeting, saved or printed, or its
+    draft minutes (a Word document) saved."""
     from lscb_desktop.services import exports  # noqa: PLC0415 - ReportLab loads when first used
 
-    title = {"agenda": "Agenda", "pack": "Agenda pack", "register": "Attendance register"}[what]
+    title = {
+        "agenda": "Agenda",
+        "pack": "Agenda pack",
+        "register": "Attendance register",
+        "minutes": "Draft minutes",
+    }[what]
+    if what == "minutes":
+        from lscb_desktop.services.minutes import export_minutes  # noqa: PLC0415
+
+        save_document(
+            parent,
+            what,
+            "Save the draft minutes",
+            f"{title} {group} {when:%Y-%m-%d}.docx",
+            "Word documents (*.docx)",
+            build=lambda target: export_minutes(database, meeting_id, target),
+        )
+        return
     build: Builder | None = None
     stepped: SteppedBuilder | None = None
     if what == "pack":

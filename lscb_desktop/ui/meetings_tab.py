@@ -45,6 +45,7 @@ from lscb_desktop.ui.meeting_dialogs import (
     PlanYearDialog,
     ask,
 )
+from lscb_desktop.ui.paper_drops import PaperDrops
 from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
 from lscb_desktop.ui.tables import link_search, make_proxy, make_table, select_where
@@ -115,6 +116,7 @@ class MeetingsTab(AgendaActions, RecordTab):
         for index, agenda_column in enumerate(AGENDA_COLUMNS):
             self.agenda.setColumnWidth(index, agenda_column.width)
         self.agenda.doubleClicked.connect(self.edit_item)
+        PaperDrops(self.agenda, self._paper_dropped, self.status.emit)
         for keys, offset in (("Ctrl+Up", -1), ("Ctrl+Down", 1)):
             shortcut = QShortcut(QKeySequence(keys), self.agenda)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -125,9 +127,7 @@ class MeetingsTab(AgendaActions, RecordTab):
         self.inner = QTabWidget(self)
         self.inner.addTab(self._meetings_page(), "&Meetings and agendas")
         self.actions_page = ActionLog(database, self)
-        self.inner.currentChanged.connect(
-            lambda index: self.actions_page.shown() if index == 1 else None
-        )
+        self.inner.currentChanged.connect(self._page_changed)
         self.actions_page.status.connect(self.status)
         self.inner.addTab(self.actions_page, "&Action log")
         layout = QVBoxLayout(self)
@@ -249,6 +249,9 @@ class MeetingsTab(AgendaActions, RecordTab):
             ("Print the attendance register…", "register"),
         ):
             menu.addAction(text, partial(self.document, what, to_printer=True))
+        menu.addSeparator()
+        menu.addAction("Save the draft &minutes…", partial(self.document, "minutes"))
+        menu.addAction("Attach the &confirmed minutes…", self.attach_confirmed_minutes)
         menu.addSeparator()
         menu.addAction("Save the meetings shown as a &calendar…", self.save_calendar)
         button.setMenu(menu)
@@ -415,7 +418,16 @@ class MeetingsTab(AgendaActions, RecordTab):
             self.refresh()
             self.changed.emit()
             skipped = f"; {dialog.skipped} already planned" if dialog.skipped else ""
-            self.status.emit(f"Added {dialog.added} meetings{skipped}")
+            plural = "" if dialog.added == 1 else "s"
+            self.status.emit(f"Added {dialog.added} meeting{plural}{skipped}")
+
+    def _page_changed(self, index: int) -> None:
+        """The action log has its own search and filters: the meetings' ones are hidden there
+        (the group chosen applies to both)."""
+        for widget in (self.period_filter, self.status_filter, self.search, self.count_label):
+            widget.setVisible(index == 0)
+        if index == 1:
+            self.actions_page.shown()
 
     # -- the Edit menu ------------------------------------------------------------------------
 
