@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ DOCUMENTS = (
     "pack",
     "register",
     "minutes",
+    "email",
     "agreement",
     "contacts",
     "attendance",
@@ -41,6 +43,11 @@ def add_parsers(kinds: argparse._SubParsersAction, common: argparse.ArgumentPars
         sub = kinds.add_parser(name, parents=[common], help=f"a meeting's {name} as a PDF")
         sub.add_argument("meeting", type=int, metavar="MEETING_ID")
         sub.add_argument("path", type=Path, metavar="OUT.pdf")
+    email = kinds.add_parser(
+        "email", parents=[common], help="the e-mail of the pack to the members, as a draft .eml"
+    )
+    email.add_argument("meeting", type=int, metavar="MEETING_ID")
+    email.add_argument("path", type=Path, metavar="OUT.eml")
     minutes = kinds.add_parser(
         "minutes", parents=[common], help="a meeting's draft minutes as a Word document"
     )
@@ -106,6 +113,27 @@ def _period(database: Database, args: argparse.Namespace) -> Period:
     return period_containing(clock.today(), start_month)
 
 
+def _email(database: Database, meeting_id: int, path: Path) -> str:
+    """Makes the pack in the private temporary folder, then the draft e-mail carrying it."""
+    from lscb_desktop.privacy import private_folder, write_private_bytes  # noqa: PLC0415
+    from lscb_desktop.services import exports  # noqa: PLC0415
+    from lscb_desktop.services.documents import meeting_head  # noqa: PLC0415
+    from lscb_desktop.services.pack_email import pack_email  # noqa: PLC0415
+
+    if path.suffix.lower() != ".eml":
+        raise ValueError(f"{path.name}: the draft e-mail is an .eml file; name it .eml")
+    folder = private_folder("pack-")
+    try:
+        head, _marking = meeting_head(database, meeting_id)
+        pack = folder / f"Agenda pack {head.group} {head.starts_at:%Y-%m-%d}.pdf"
+        _drain(exports.iter_export_pack(database, meeting_id, pack))
+        mail = pack_email(database, meeting_id, pack)
+        write_private_bytes(path, mail.message.as_bytes())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return f"Wrote {path}: {mail.in_words()[0].lower()}{mail.in_words()[1:]}"
+
+
 def run(args: argparse.Namespace, database: Database) -> str:
     """Makes the document; returns what to tell the user. Raises ValueError, LookupError."""
     from lscb_desktop.services import exports  # noqa: PLC0415 - ReportLab loads only when asked
@@ -117,6 +145,8 @@ def run(args: argparse.Namespace, database: Database) -> str:
         exports.export_register(database, args.meeting, path)
     elif what == "pack":
         _drain(exports.iter_export_pack(database, args.meeting, path))
+    elif what == "email":
+        return _email(database, args.meeting, path)
     elif what == "minutes":
         from lscb_desktop.services.minutes import export_minutes  # noqa: PLC0415
 

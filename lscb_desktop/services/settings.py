@@ -72,6 +72,8 @@ class Settings:
     protective_marking: str = "OFFICIAL-SENSITIVE"
     default_venue: str = ""
     papers_deadline_days: int = 7
+    #: A pack larger than this (megabytes) is not attached to the e-mail to members.
+    email_attachment_limit_mb: int = 10
     #: Attendance below this percentage is marked.
     attendance_threshold: int = 75
     #: The month (1-12) in which the annual period starts; April by default.
@@ -117,6 +119,8 @@ class Settings:
             raise ValueError(f"term_review: must be one of {', '.join(REVIEW_TERMS)}")
         if not 0 <= self.papers_deadline_days <= 60:
             raise ValueError("papers_deadline_days: must be between 0 and 60 days")
+        if not 1 <= self.email_attachment_limit_mb <= 150:
+            raise ValueError("email_attachment_limit_mb: must be between 1 and 150 MB")
         if not 0 <= self.attendance_threshold <= 100:
             raise ValueError("attendance_threshold: must be a percentage from 0 to 100")
         if not 1 <= self.annual_period_start_month <= 12:

@@ -320,3 +320,61 @@ def attendance_document(
             database, period, target, groups, confirmed_only=confirmed_only
         ),
     )
+
+
+def email_pack(
+    parent: QWidget, database: Database, meeting_id: int, group: str, when: dt.datetime
+) -> str:
+    """Documents > E-mail the pack…: makes the pack (with progress) in the private temporary
+    folder, writes the draft e-mail carrying it there, and opens it in the mail program; the
+    status message, or "" when nothing was made."""
+    from lscb_desktop.services import exports  # noqa: PLC0415
+    from lscb_desktop.services.pack_email import pack_email  # noqa: PLC0415
+    from lscb_desktop.services.privacy import write_private_bytes  # noqa: PLC0415
+
+    title = "E-mail the pack"
+    folder = private_folder("email-")
+    pack = folder / _meeting_name("Agenda pack", group, when)
+    made = make(
+        parent,
+        title,
+        pack,
+        stepped=lambda target: exports.iter_export_pack(database, meeting_id, target),
+    )
+    if made is None:
+        return ""
+    mail = pack_email(database, meeting_id, made)
+    draft = write_private_bytes(folder / f"{group} {when:%Y-%m-%d}.eml", mail.message.as_bytes())
+    if mail.warning:
+        QMessageBox.warning(parent, title, mail.warning)
+    open_file(parent, title, draft, f"The draft e-mail is saved at {draft}.")
+    return f"Drafted the e-mail of the pack: {mail.in_words()[0].lower()}{mail.in_words()[1:]}"
+
+
+def remind_presenters(
+    parent: QWidget, database: Database, meeting_id: int, group: str, when: dt.datetime
+) -> str:
+    """Documents > Remind presenters…: the draft e-mail to the presenters whose paper has not
+    come in, opened in the mail program; the status message."""
+    from lscb_desktop.services.pack_email import reminder_email  # noqa: PLC0415
+    from lscb_desktop.services.privacy import write_private_bytes  # noqa: PLC0415
+
+    title = "Remind presenters"
+    mail = reminder_email(database, meeting_id)
+    if mail is None:
+        QMessageBox.information(parent, title, "Every paper this agenda waits for has come in.")
+        return ""
+    if not mail.to:
+        QMessageBox.information(
+            parent,
+            title,
+            "No presenter of a missing paper has an email address on file"
+            + (f" ({', '.join(mail.no_email)})." if mail.no_email else "."),
+        )
+        return ""
+    folder = private_folder("email-")
+    draft = write_private_bytes(
+        folder / f"Papers due {group} {when:%Y-%m-%d}.eml", mail.message.as_bytes()
+    )
+    open_file(parent, title, draft, f"The draft e-mail is saved at {draft}.")
+    return f"Drafted the reminder: {mail.in_words()[0].lower()}{mail.in_words()[1:]}"

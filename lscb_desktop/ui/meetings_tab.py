@@ -39,7 +39,12 @@ from lscb_desktop.ui.action_log import ActionLog, action_subject
 from lscb_desktop.ui.agenda_actions import AGENDA_COLUMNS, AgendaActions
 from lscb_desktop.ui.buttons import button as _button
 from lscb_desktop.ui.conflict_dialog import one_click
-from lscb_desktop.ui.documents import calendar_document, meeting_document
+from lscb_desktop.ui.documents import (
+    calendar_document,
+    email_pack,
+    meeting_document,
+    remind_presenters,
+)
 from lscb_desktop.ui.meeting_dialogs import (
     MeetingDialog,
     PlanYearDialog,
@@ -250,6 +255,8 @@ class MeetingsTab(AgendaActions, RecordTab):
         ):
             menu.addAction(text, partial(self.document, what, to_printer=True))
         menu.addSeparator()
+        menu.addAction("E-mail the pac&k…", self.email_pack)
+        menu.addAction("Remind &presenters of missing papers…", self.remind_presenters)
         menu.addAction("Save the draft &minutes…", partial(self.document, "minutes"))
         menu.addAction("Attach the &confirmed minutes…", self.attach_confirmed_minutes)
         menu.addSeparator()
@@ -257,6 +264,24 @@ class MeetingsTab(AgendaActions, RecordTab):
         button.setMenu(menu)
         button.setAccessibleName("Documents")
         return button
+
+    def email_pack(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is None:
+            QMessageBox.information(self, "E-mail the pack", "Select a meeting first.")
+            return
+        said = email_pack(self, self.database, meeting.id, meeting.group, meeting.starts_at)
+        if said:
+            self.status.emit(said)
+
+    def remind_presenters(self) -> None:
+        meeting = self.current_meeting()
+        if meeting is None:
+            QMessageBox.information(self, "Remind presenters", "Select a meeting first.")
+            return
+        said = remind_presenters(self, self.database, meeting.id, meeting.group, meeting.starts_at)
+        if said:
+            self.status.emit(said)
 
     def document(self, what: str, *, to_printer: bool = False) -> None:
         """The agenda, pack or register of the selected meeting, saved or printed."""

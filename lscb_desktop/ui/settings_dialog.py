@@ -107,6 +107,7 @@ class SettingsDialog(RecordDialog):
         self.term_review.setCurrentIndex(REVIEW_TERMS.index(s.term_review))
         self.protective_marking.setCurrentText(s.protective_marking)
         self.papers_deadline_days.setValue(s.papers_deadline_days)
+        self.email_attachment_limit_mb.setValue(s.email_attachment_limit_mb)
         self.attendance_threshold.setValue(s.attendance_threshold)
         self.apology_reasons.setPlainText(s.apology_reasons)
         self.lay_members_count_for_quorum.setChecked(s.lay_members_count_for_quorum)
@@ -176,6 +177,9 @@ class SettingsDialog(RecordDialog):
         self.papers_deadline_days = QSpinBox()
         self.papers_deadline_days.setRange(0, 60)
         self.papers_deadline_days.setSuffix(" days before the meeting")
+        self.email_attachment_limit_mb = QSpinBox()
+        self.email_attachment_limit_mb.setRange(1, 150)
+        self.email_attachment_limit_mb.setSuffix(" MB")
         self.annual_period_start_month = QComboBox()
         for month in range(1, 13):
             self.annual_period_start_month.addItem(calendar.month_name[month], month)
@@ -191,6 +195,11 @@ class SettingsDialog(RecordDialog):
             ("term_review", "Case reviews are called", self.term_review),
             ("protective_marking", "Protective &marking", self.protective_marking),
             ("papers_deadline_days", "Papers &deadline", self.papers_deadline_days),
+            (
+                "email_attachment_limit_mb",
+                "Largest pack to e-mail",
+                self.email_attachment_limit_mb,
+            ),
             (
                 "annual_period_start_month",
                 "Annual period &starts in",
@@ -394,6 +403,7 @@ class SettingsDialog(RecordDialog):
             term_review=REVIEW_TERMS[self.term_review.currentIndex()],
             protective_marking=self.protective_marking.currentText().strip(),
             papers_deadline_days=self.papers_deadline_days.value(),
+            email_attachment_limit_mb=self.email_attachment_limit_mb.value(),
             attendance_threshold=self.attendance_threshold.value(),
             apology_reasons=self.apology_reasons.toPlainText().strip(),
             lay_members_count_for_quorum=self.lay_members_count_for_quorum.isChecked(),

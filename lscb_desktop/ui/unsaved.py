@@ -86,10 +86,6 @@ class AsksBeforeDiscarding(QDialog):
         """What the fields hold now is what is on file (or the new form's defaults)."""
         self._clean_state = form_state(self)
 
-    def forget_changes(self) -> None:
-        """Closing now asks nothing (the changes are discarded on purpose)."""
-        self._clean_state = None
-
     def has_changes(self) -> bool:
         return self._clean_state is not None and form_state(self) != self._clean_state
 

@@ -1,0 +1,201 @@
+"""The e-mail that sends a meeting's agenda pack: a draft that Outlook (or the desktop's mail
+program) opens as a new message, addressed and written, ready to check and send.
+
+It goes to the group's members on the day of the meeting, with their PAs in copy where one is
+recorded; it names the meeting, date, time and venue and lists the papers; the pack is attached
+unless it is larger than the settings allow for e-mail, when the message says to send it
+separately instead. ``X-Unsent: 1`` makes Outlook open the file as a message to send, not one
+received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lscb_desktop.models import AgendaItem, Meeting, Membership
+from lscb_desktop.services.agenda import agenda_rows
+from lscb_desktop.services.documents import meeting_head
+from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.workdays import papers_deadline
+from lscb_desktop.store import Database
+from lscb_desktop.words import and_list
+
+__all__ = ["PackEmail", "pack_email", "reminder_email"]
+
+MB = 1024 * 1024
+#: How the .eml file is written: lines ending CRLF as RFC 5322 has them (Outlook, Thunderbird),
+#: and headers left unfolded up to the standard's 998 characters.
+EML = policy.SMTP.clone(max_line_length=998)
+
+
+@dataclass(frozen=True)
+class PackEmail:
+    message: EmailMessage
+    to: list[str]
+    cc: list[str]
+    #: Members with no email address on file: they need the pack another way.
+    no_email: list[str] = field(default_factory=list)
+    attached: bool = True
+    #: Why the pack is not attached ("" when it is).
+    warning: str = ""
+    #: Who it is to: members (the pack) or presenters (a reminder).
+    who: str = "member"
+
+    def in_words(self) -> str:
+        """ "To 18 members, 5 PAs in copy; no email for Sally Rowe." for the status bar."""
+        parts = [f"To {len(self.to)} {self.who}{'' if len(self.to) == 1 else 's'}"]
+        if self.cc:
+            parts.append(f"{len(self.cc)} PA{'' if len(self.cc) == 1 else 's'} in copy")
+        words = ", ".join(parts)
+        if self.no_email:
+            words += f"; no email for {and_list(self.no_email)}"
+        return words + (f". {self.warning}" if self.warning else ".")
+
+
+def _recipients(database: Database, meeting_id: int) -> tuple[list[str], list[str], list[str]]:
+    with database.session() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        day = meeting.starts_at.date()
+        memberships = session.scalars(
+            select(Membership)
+            .where(Membership.group_id == meeting.group_id, Membership.start_date <= day)
+            .where((Membership.end_date.is_(None)) | (Membership.end_date >= day))
+            .options(selectinload(Membership.person))
+        ).all()
+        to: list[str] = []
+        cc: list[str] = []
+        missing: list[str] = []
+        seen: set[str] = set()
+        for membership in sorted(memberships, key=lambda m: m.person.name.casefold()):
+            person = membership.person
+            if person.email and person.email.casefold() not in seen:
+                seen.add(person.email.casefold())
+                to.append(formataddr((person.display_name, person.email)))
+            elif not person.email:
+                missing.append(person.display_name)
+            if person.pa_email and person.pa_email.casefold() not in seen:
+                seen.add(person.pa_email.casefold())
+                pa = person.pa_name or f"PA to {person.display_name}"
+                cc.append(formataddr((pa, person.pa_email)))
+        return to, cc, missing
+
+
+def pack_email(database: Database, meeting_id: int, pack: Path) -> PackEmail:
+    """The draft e-mail of the pack at ``pack`` (a PDF already made) for the meeting."""
+    head, marking = meeting_head(database, meeting_id)
+    settings = load_settings(database)
+    marking = marking or settings.protective_marking
+    to, cc, missing = _recipients(database, meeting_id)
+    items = agenda_rows(database, meeting_id)
+    size = Path(pack).stat().st_size
+    limit = settings.email_attachment_limit_mb * MB
+    attached = size <= limit
+    where = f", {head.venue}" if head.venue else ""
+    lines = [
+        "Dear members,",
+        "",
+        f"The agenda and papers for the {head.group} meeting on {head.starts_at:%A %d/%m/%Y} "
+        f"at {head.starts_at:%H:%M}{where} are "
+        + ("attached." if attached else "to follow separately."),
+        "",
+        "Agenda:",
+    ]
+    for item in items:
+        paper = f" (paper: {item.paper})" if item.paper else ""
+        lines.append(f"  {item.number}. {item.title}{paper}")
+    warning = ""
+    if not attached:
+        warning = (
+            f"The pack ({size / MB:.1f} MB) is larger than the {settings.email_attachment_limit_mb}"
+            " MB the settings allow for e-mail, so it is not attached: send the pack separately."
+        )
+        lines += ["", "The pack is too large to send by e-mail and will be sent separately."]
+    lines += [
+        "",
+        f"This message and its attachment are {marking}: do not forward them outside the "
+        f"{settings.term_board} and your own organisation.",
+        "",
+        settings.administrator_name or settings.organisation_name,
+        settings.organisation_name if settings.administrator_name else "",
+    ]
+    message = EmailMessage(policy=EML)
+    message["Subject"] = (
+        f"[{marking}] {head.group}: agenda and papers for {head.starts_at:%d/%m/%Y}"
+    )
+    message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    message["X-Unsent"] = "1"
+    message.set_content("\n".join(lines).rstrip() + "\n")
+    if attached:
+        message.add_attachment(
+            Path(pack).read_bytes(), maintype="application", subtype="pdf", filename=Path(pack).name
+        )
+    return PackEmail(message, to, cc, missing, attached, warning)
+
+
+def reminder_email(database: Database, meeting_id: int) -> PackEmail | None:
+    """The reminder to presenters whose paper has not come in: to each presenter on file with
+    an email address, listing their items and the papers deadline; None when no paper is
+    awaited. Presenters with no address on file are named in ``no_email``."""
+    head, marking = meeting_head(database, meeting_id)
+    settings = load_settings(database)
+    marking = marking or settings.protective_marking
+    due = papers_deadline(head.starts_at.date(), settings.papers_deadline_days)
+    with database.session() as session:
+        items = session.scalars(
+            select(AgendaItem)
+            .where(
+                AgendaItem.meeting_id == meeting_id,
+                AgendaItem.paper_expected.is_(True),
+                AgendaItem.document_id.is_(None),
+            )
+            .options(selectinload(AgendaItem.presenter))
+            .order_by(AgendaItem.position)
+        ).all()
+        if not items:
+            return None
+        numbers = {row.id: row.number for row in agenda_rows(database, meeting_id)}
+        to: list[str] = []
+        missing: list[str] = []
+        lines = [
+            "Dear colleague,",
+            "",
+            f"The papers for the {head.group} meeting on {head.starts_at:%A %d/%m/%Y} are due "
+            f"by {due:%A %d/%m/%Y}. These are still to come:",
+            "",
+        ]
+        for item in items:
+            person = item.presenter
+            who = person.display_name if person is not None else (item.presenter_text or "")
+            lines.append(
+                f"  {numbers.get(item.id, '?')}. {item.title}" + (f" ({who})" if who else "")
+            )
+            if person is not None and person.email:
+                address = formataddr((person.display_name, person.email))
+                if address not in to:
+                    to.append(address)
+            elif who and who not in missing:
+                missing.append(who)
+    lines += [
+        "",
+        "Please send your paper to the business unit by then, marked as it should be printed.",
+        "",
+        settings.administrator_name or settings.organisation_name,
+        settings.organisation_name if settings.administrator_name else "",
+    ]
+    message = EmailMessage(policy=EML)
+    message["Subject"] = (
+        f"[{marking}] {head.group} {head.starts_at:%d/%m/%Y}: papers due {due:%d/%m/%Y}"
+    )
+    message["To"] = ", ".join(to)
+    message["X-Unsent"] = "1"
+    message.set_content("\n".join(lines).rstrip() + "\n")
+    return PackEmail(message, to, [], missing, attached=False, who="presenter")
