@@ -131,7 +131,7 @@ def _email(database: Database, meeting_id: int, path: Path) -> str:
         write_private_bytes(path, mail.message.as_bytes())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return f"Wrote {path}: {mail.in_words()[0].lower()}{mail.in_words()[1:]}"
+    return mail.after(f"Wrote {path}")
 
 
 def run(args: argparse.Namespace, database: Database) -> str:

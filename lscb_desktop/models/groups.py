@@ -137,6 +137,11 @@ class Membership(HasUuid, Versioned, Base):
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
 
     @classmethod
+    def on_day(cls, day: dt.date) -> ColumnElement[bool]:
+        """A member on ``day`` (is_current, in SQL): a meeting that day has them."""
+        return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date >= day))
+
+    @classmethod
     def listed_on(cls, day: dt.date) -> ColumnElement[bool]:
         """The current list as it stands on ``day``: begun by then and not yet ended. A
         membership whose last day is ``day`` has left the list (End membership today means

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from lscb_desktop.models import AgendaItem, Meeting, Membership
 from lscb_desktop.services.agenda import agenda_rows
 from lscb_desktop.services.documents import meeting_head
-from lscb_desktop.services.settings import load_settings
+from lscb_desktop.services.settings import Settings, load_settings
 from lscb_desktop.services.workdays import papers_deadline
 from lscb_desktop.store import Database
 from lscb_desktop.words import and_list
@@ -58,6 +58,31 @@ class PackEmail:
             words += f"; no email for {and_list(self.no_email)}"
         return words + (f". {self.warning}" if self.warning else ".")
 
+    def after(self, lead: str) -> str:
+        """``lead`` then the summary in the same sentence: "Wrote x.eml: to 18 members, …"."""
+        words = self.in_words()
+        return f"{lead}: {words[0].lower()}{words[1:]}"
+
+
+def _draft(subject: str, to: list[str], cc: list[str], lines: list[str]) -> EmailMessage:
+    """A message to send, as Outlook opens it: addressed, written, signed by the settings."""
+    message = EmailMessage(policy=EML)
+    message["Subject"] = subject
+    message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    message["X-Unsent"] = "1"
+    message.set_content("\n".join(lines).rstrip() + "\n")
+    return message
+
+
+def _signature(settings: Settings) -> list[str]:
+    return [
+        "",
+        settings.administrator_name or settings.organisation_name,
+        settings.organisation_name if settings.administrator_name else "",
+    ]
+
 
 def _recipients(database: Database, meeting_id: int) -> tuple[list[str], list[str], list[str]]:
     with database.session() as session:
@@ -65,8 +90,7 @@ def _recipients(database: Database, meeting_id: int) -> tuple[list[str], list[st
         day = meeting.starts_at.date()
         memberships = session.scalars(
             select(Membership)
-            .where(Membership.group_id == meeting.group_id, Membership.start_date <= day)
-            .where((Membership.end_date.is_(None)) | (Membership.end_date >= day))
+            .where(Membership.group_id == meeting.group_id, Membership.on_day(day))
             .options(selectinload(Membership.person))
         ).all()
         to: list[str] = []
@@ -121,19 +145,10 @@ def pack_email(database: Database, meeting_id: int, pack: Path) -> PackEmail:
         "",
         f"This message and its attachment are {marking}: do not forward them outside the "
         f"{settings.term_board} and your own organisation.",
-        "",
-        settings.administrator_name or settings.organisation_name,
-        settings.organisation_name if settings.administrator_name else "",
+        *_signature(settings),
     ]
-    message = EmailMessage(policy=EML)
-    message["Subject"] = (
-        f"[{marking}] {head.group}: agenda and papers for {head.starts_at:%d/%m/%Y}"
-    )
-    message["To"] = ", ".join(to)
-    if cc:
-        message["Cc"] = ", ".join(cc)
-    message["X-Unsent"] = "1"
-    message.set_content("\n".join(lines).rstrip() + "\n")
+    subject = f"[{marking}] {head.group}: agenda and papers for {head.starts_at:%d/%m/%Y}"
+    message = _draft(subject, to, cc, lines)
     if attached:
         message.add_attachment(
             Path(pack).read_bytes(), maintype="application", subtype="pdf", filename=Path(pack).name
@@ -187,15 +202,8 @@ def reminder_email(database: Database, meeting_id: int) -> PackEmail | None:
     lines += [
         "",
         "Please send your paper to the business unit by then, marked as it should be printed.",
-        "",
-        settings.administrator_name or settings.organisation_name,
-        settings.organisation_name if settings.administrator_name else "",
+        *_signature(settings),
     ]
-    message = EmailMessage(policy=EML)
-    message["Subject"] = (
-        f"[{marking}] {head.group} {head.starts_at:%d/%m/%Y}: papers due {due:%d/%m/%Y}"
-    )
-    message["To"] = ", ".join(to)
-    message["X-Unsent"] = "1"
-    message.set_content("\n".join(lines).rstrip() + "\n")
+    subject = f"[{marking}] {head.group} {head.starts_at:%d/%m/%Y}: papers due {due:%d/%m/%Y}"
+    message = _draft(subject, to, [], lines)
     return PackEmail(message, to, [], missing, attached=False, who="presenter")

@@ -348,7 +348,7 @@ def email_pack(
     if mail.warning:
         QMessageBox.warning(parent, title, mail.warning)
     open_file(parent, title, draft, f"The draft e-mail is saved at {draft}.")
-    return f"Drafted the e-mail of the pack: {mail.in_words()[0].lower()}{mail.in_words()[1:]}"
+    return mail.after("Drafted the e-mail of the pack")
 
 
 def remind_presenters(
@@ -377,4 +377,4 @@ def remind_presenters(
         folder / f"Papers due {group} {when:%Y-%m-%d}.eml", mail.message.as_bytes()
     )
     open_file(parent, title, draft, f"The draft e-mail is saved at {draft}.")
-    return f"Drafted the reminder: {mail.in_words()[0].lower()}{mail.in_words()[1:]}"
+    return mail.after("Drafted the reminder")
