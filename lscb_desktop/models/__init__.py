@@ -29,6 +29,7 @@ from lscb_desktop.models.meetings import (
     Meeting,
     guest_item,
 )
+from lscb_desktop.models.packs import PackIssue, PackIssuePaper
 from lscb_desktop.models.people import Agency, Person
 from lscb_desktop.models.reviews import Audit, CaseReview, audit_agency
 
@@ -56,6 +57,8 @@ __all__ = [
     "MeetingKind",
     "MeetingStatus",
     "Membership",
+    "PackIssue",
+    "PackIssuePaper",
     "Person",
     "Purpose",
     "ReviewDecision",
