@@ -29,6 +29,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from lscb_desktop.store.migrating import SCHEMA_HEAD
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BASELINE = "48a9bf0"
@@ -148,7 +150,10 @@ def measure(scale: float, runs: int, work: Path, baseline: Path) -> list[Line]:
     run_cli(after, home, "check")  # opening upgrades the copy to this version's schema
     upgrade = time.perf_counter() - started
     meeting = str(a_held_meeting(new_db))
-    lines = [Line("upgrade to schema 0005 (the `check` that opens it)", scale, 0, upgrade, 0, 0, 0)]
+    head = SCHEMA_HEAD
+    lines = [
+        Line(f"upgrade to schema {head} (the `check` that opens it)", scale, 0, upgrade, 0, 0, 0)
+    ]
     sides = (before, after)
     jobs: tuple[tuple[str, tuple[str, ...]], ...] = (
         (

@@ -20,6 +20,7 @@ from lscb_desktop import (
     cli_attendance,
     cli_documents,
     cli_history,
+    cli_packs,
     cli_papers,
     cli_safety,
     cli_sharing,
@@ -83,16 +84,21 @@ def _parser() -> argparse.ArgumentParser:
             "meetings",
             "attendance",
             "declarations",
+            "packs",
             "audits",
             "case-reviews",
         ],
         metavar="WHAT",
         help="agencies, people, groups, meetings, attendance (of one meeting: --meeting ID), "
         "declarations (the register of interests: all, or --meeting ID, or --person ID), "
+        "packs (the versions of a meeting's pack issued: --meeting ID), "
         "audits or case-reviews",
     )
     lst.add_argument(
-        "--meeting", type=int, metavar="ID", help="the meeting (for attendance and declarations)"
+        "--meeting",
+        type=int,
+        metavar="ID",
+        help="the meeting (for attendance, declarations and packs)",
     )
     lst.add_argument("--person", type=int, metavar="ID", help="the person (for declarations)")
     lst.add_argument("--json", action="store_true", help="print JSON")
@@ -225,6 +231,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return cli_attendance.list_attendance(args, _with_database)
     if args.kind == "declarations":
         return cli_attendance.list_declarations(args, _with_database)
+    if args.kind == "packs":
+        return cli_packs.list_packs(args, _with_database)
     database = _with_database(args)
     try:
         rows = list_records(database, args.kind)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-from lscb_desktop import clock
+from lscb_desktop import cli_packs, clock
 from lscb_desktop.services.periods import Period, parse_period, period_containing
-from lscb_desktop.services.progress import Progress
 from lscb_desktop.services.settings import load_settings
 from lscb_desktop.store import Database
 
 DOCUMENTS = (
     "agenda",
     "pack",
+    "supplement",
     "register",
     "minutes",
     "email",
@@ -43,11 +40,30 @@ def add_parsers(kinds: argparse._SubParsersAction, common: argparse.ArgumentPars
         sub = kinds.add_parser(name, parents=[common], help=f"a meeting's {name} as a PDF")
         sub.add_argument("meeting", type=int, metavar="MEETING_ID")
         sub.add_argument("path", type=Path, metavar="OUT.pdf")
+        if name == "pack":
+            sub.add_argument(
+                "--issue",
+                action="store_true",
+                help="record it as the pack sent to the members (later papers go in supplements)",
+            )
+    supplement = kinds.add_parser(
+        "supplement",
+        parents=[common],
+        help="the papers new or replaced since the pack was issued, as the next supplement",
+    )
+    supplement.add_argument("meeting", type=int, metavar="MEETING_ID")
+    supplement.add_argument("path", type=Path, metavar="OUT.pdf")
+    supplement.add_argument("--issue", action="store_true", help="record it as sent to the members")
     email = kinds.add_parser(
         "email", parents=[common], help="the e-mail of the pack to the members, as a draft .eml"
     )
     email.add_argument("meeting", type=int, metavar="MEETING_ID")
     email.add_argument("path", type=Path, metavar="OUT.eml")
+    email.add_argument(
+        "--supplement",
+        action="store_true",
+        help="attach the last supplement issued instead of the pack",
+    )
     minutes = kinds.add_parser(
         "minutes", parents=[common], help="a meeting's draft minutes as a Word document"
     )
@@ -90,14 +106,6 @@ def add_parsers(kinds: argparse._SubParsersAction, common: argparse.ArgumentPars
     calendar.add_argument("path", type=Path, metavar="OUT.ics")
 
 
-def _drain(steps: Iterator[Progress]) -> None:
-    for step in steps:
-        if sys.stderr.isatty():
-            print(f"\r{step.message[:70]:<70}", end="", file=sys.stderr)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-
-
 def _period(database: Database, args: argparse.Namespace) -> Period:
     start_month = load_settings(database).annual_period_start_month
     if getattr(args, "start", None) or getattr(args, "end", None):
@@ -113,27 +121,6 @@ def _period(database: Database, args: argparse.Namespace) -> Period:
     return period_containing(clock.today(), start_month)
 
 
-def _email(database: Database, meeting_id: int, path: Path) -> str:
-    """Makes the pack in the private temporary folder, then the draft e-mail carrying it."""
-    from lscb_desktop.privacy import private_folder, write_private_bytes  # noqa: PLC0415
-    from lscb_desktop.services import exports  # noqa: PLC0415
-    from lscb_desktop.services.documents import meeting_head  # noqa: PLC0415
-    from lscb_desktop.services.pack_email import pack_email  # noqa: PLC0415
-
-    if path.suffix.lower() != ".eml":
-        raise ValueError(f"{path.name}: the draft e-mail is an .eml file; name it .eml")
-    folder = private_folder("pack-")
-    try:
-        head, _marking = meeting_head(database, meeting_id)
-        pack = folder / f"Agenda pack {head.group} {head.starts_at:%Y-%m-%d}.pdf"
-        _drain(exports.iter_export_pack(database, meeting_id, pack))
-        mail = pack_email(database, meeting_id, pack)
-        write_private_bytes(path, mail.message.as_bytes())
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return mail.after(f"Wrote {path}")
-
-
 def run(args: argparse.Namespace, database: Database) -> str:
     """Makes the document; returns what to tell the user. Raises ValueError, LookupError."""
     from lscb_desktop.services import exports  # noqa: PLC0415 - ReportLab loads only when asked
@@ -144,9 +131,11 @@ def run(args: argparse.Namespace, database: Database) -> str:
     elif what == "register":
         exports.export_register(database, args.meeting, path)
     elif what == "pack":
-        _drain(exports.iter_export_pack(database, args.meeting, path))
+        return cli_packs.pack(database, args.meeting, path, args.issue)
+    elif what == "supplement":
+        return cli_packs.supplement(database, args.meeting, path, args.issue)
     elif what == "email":
-        return _email(database, args.meeting, path)
+        return cli_packs.email(database, args.meeting, path, args.supplement)
     elif what == "minutes":
         from lscb_desktop.services.minutes import export_minutes  # noqa: PLC0415
 
@@ -165,7 +154,7 @@ def run(args: argparse.Namespace, database: Database) -> str:
             args.group,
             confirmed_only=args.confirmed_only,
         )
-        _drain(steps)
+        cli_packs.drain(steps)
     elif what == "calendar":
         within = _period(database, args) if args.period else None
         exports.export_calendar(database, path, group_id=args.group, period=within)

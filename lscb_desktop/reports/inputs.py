@@ -273,3 +273,27 @@ class MinutesDoc:
     items: Sequence[AgendaLine]
     actions_before: list[ActionLine]
     actions_new: list[ActionLine]
+
+
+@dataclass(frozen=True)
+class SupplementLine:
+    """A paper in a supplement: its item, and why it is there ("New paper", "Replaces the paper
+    sent on 20/11/2026")."""
+
+    number: int
+    title: str
+    paper: str
+    why: str
+    #: The paper sent before is withdrawn: nothing of it is in the supplement.
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class SupplementDoc:
+    head: MeetingHead
+    house: Letterhead
+    #: Supplement N.
+    number: int
+    #: What was sent before it, in words: "the pack issued on 20/11/2026".
+    follows: str
+    lines: list[SupplementLine]

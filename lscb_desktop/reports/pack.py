@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -27,7 +27,7 @@ from reportlab.pdfgen import canvas
 
 from lscb_desktop.files import atomic_path
 from lscb_desktop.progress import Progress
-from lscb_desktop.reports.inputs import AgendaDoc, AgendaLine
+from lscb_desktop.reports.inputs import AgendaDoc, AgendaLine, Letterhead
 from lscb_desktop.reports.meeting_docs import pack_front
 from lscb_desktop.reports.page_frame import frame_of
 from lscb_desktop.reports.style import FONT, FONT_BOLD, INK, register_fonts
@@ -71,7 +71,7 @@ def convert_with_libreoffice(name: str, content: bytes) -> bytes | None:
 
 
 @dataclass
-class _Paper:
+class LoadedPaper:
     item: AgendaLine
     name: str
     reader: PdfReader | None
@@ -99,13 +99,15 @@ def _notice(item: AgendaLine, name: str, why: str) -> bytes:
     return buffer.getvalue()
 
 
-def _load(item: AgendaLine, name: str, content: bytes, convert: Converter) -> _Paper:
+def _load(item: AgendaLine, name: str, content: bytes, convert: Converter) -> LoadedPaper:
     suffix = Path(name).suffix.lower()
     if suffix in CONVERTIBLE:
         converted = convert(name, content)
         if converted is None:
             why = "It could not be converted to PDF here (LibreOffice is not installed)."
-            return _Paper(item, name, PdfReader(io.BytesIO(_notice(item, name, why))), "separate")
+            return LoadedPaper(
+                item, name, PdfReader(io.BytesIO(_notice(item, name, why))), "separate"
+            )
         content = converted
     try:
         reader = PdfReader(io.BytesIO(content))
@@ -115,20 +117,23 @@ def _load(item: AgendaLine, name: str, content: bytes, convert: Converter) -> _P
             raise PdfReadError("no pages")
     except (PdfReadError, ValueError, OSError) as exc:
         why = f"It could not be read as a PDF ({exc})."
-        return _Paper(item, name, PdfReader(io.BytesIO(_notice(item, name, why))), "separate")
-    return _Paper(item, name, reader)
+        return LoadedPaper(item, name, PdfReader(io.BytesIO(_notice(item, name, why))), "separate")
+    return LoadedPaper(item, name, reader)
 
 
-def _stamps(papers: list[_Paper], marking: str, front_pages: int) -> PdfReader:
+def _stamps(
+    papers: list[LoadedPaper], marking: str, front_pages: int, prefix: str = ""
+) -> PdfReader:
     """One overlay page for every paper page of the pack, in order, each the size of the page
     as the reader sees it (page_frame): the marking at top and bottom, "Item N – page x of y",
-    and the page's number in the whole pack. (One document for the whole pack, so its fonts are
-    embedded once.)"""
+    and the page's number in the whole pack; a supplement's ``prefix`` ("Supplement 1 – ")
+    comes before both. (One document for the whole pack, so its fonts are embedded once.)"""
     register_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, initialFontName=FONT)
     pack_pages = front_pages + sum(paper.pages for paper in papers)
     pack_page = front_pages
+    page_word = "page" if prefix else "Page"
     for paper in papers:
         assert paper.reader is not None
         for number, page in enumerate(paper.reader.pages, start=1):
@@ -142,9 +147,9 @@ def _stamps(papers: list[_Paper], marking: str, front_pages: int) -> PdfReader:
             pdf.drawCentredString(width / 2, 4 * mm, marking)
             pdf.setFillColor(INK)
             pdf.setFont(FONT, 8.5)
-            item = f"Item {paper.item.number} – page {number} of {paper.pages}"
+            item = f"{prefix}Item {paper.item.number} – page {number} of {paper.pages}"
             pdf.drawRightString(width - 10 * mm, 4 * mm, item)
-            pdf.drawString(10 * mm, 4 * mm, f"Page {pack_page} of {pack_pages}")
+            pdf.drawString(10 * mm, 4 * mm, f"{prefix}{page_word} {pack_page} of {pack_pages}")
             pdf.showPage()
     pdf.save()
     return PdfReader(io.BytesIO(buffer.getvalue()))
@@ -209,7 +214,7 @@ def _overlay(page: PageObject, stamp: PageObject, fonts: DictionaryObject) -> No
     page.replace_contents(combined.flate_encode())
 
 
-def _front(doc: AgendaDoc, papers: list[_Paper]) -> tuple[PdfReader, dict[int, int]]:
+def _front(doc: AgendaDoc, papers: list[LoadedPaper]) -> tuple[PdfReader, dict[int, int]]:
     """The cover and agenda with each paper's first page; laid out until the numbers settle."""
     starts: dict[int, int] = {}
     front_pages = 2
@@ -227,50 +232,95 @@ def _front(doc: AgendaDoc, papers: list[_Paper]) -> tuple[PdfReader, dict[int, i
     return reader, starts
 
 
+@dataclass(frozen=True)
+class PaperPlace:
+    """Where a paper sits in a built pack: its item, first page and number of pages."""
+
+    item_id: int
+    name: str
+    first_page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class PackLayout:
+    """What a build made: its pages in all, and where each paper sits."""
+
+    pages: int
+    papers: tuple[PaperPlace, ...]
+
+
+def load_papers(
+    papers: Sequence[tuple[AgendaLine, str, bytes]], convert: Converter, total: int
+) -> Iterator[Progress | LoadedPaper]:
+    """Each paper read (or converted, or a notice standing in for it), with progress."""
+    for done, (item, name, content) in enumerate(papers, start=1):
+        yield _load(item, name, content, convert)
+        yield Progress(done, total, f"Read paper {done} of {len(papers)}: {name}")
+
+
+def write_pack(
+    front: PdfReader,
+    outline: Sequence[str],
+    loaded: list[LoadedPaper],
+    house: Letterhead,
+    title: str,
+    target: Path,
+    prefix: str = "",
+) -> PackLayout:
+    """The front pages (one outline entry per ``outline`` title, a page each), then every paper
+    stamped (``prefix`` before its stamps), written to ``target``."""
+    writer = PdfWriter()
+    for page in front.pages:
+        writer.add_page(page)
+    for number, name in enumerate(outline):
+        writer.add_outline_item(title=name, page_number=min(number, len(front.pages) - 1))
+    stamp_pages: Iterator[PageObject] = iter(())
+    fonts = DictionaryObject()
+    if loaded:
+        stamps = _stamps(loaded, house.marking, len(front.pages), prefix)
+        fonts = _stamp_fonts(stamps, writer)
+        stamp_pages = iter(stamps.pages)
+    places = []
+    for paper in loaded:
+        assert paper.reader is not None
+        first = len(writer.pages)
+        for page in paper.reader.pages:
+            _overlay(writer.add_page(page), next(stamp_pages), fonts)
+        writer.add_outline_item(
+            title=f"Item {paper.item.number}: {paper.item.title}", page_number=first
+        )
+        places.append(PaperPlace(paper.item.id, paper.name, first + 1, paper.pages))
+    writer.add_metadata(
+        {"/Title": title, "/Author": house.organisation, "/Creator": "LSCB Desktop"}
+    )
+    # The papers' own content streams, now inside the stamped ones, are not written twice.
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+    with Path(target).open("wb") as handle:
+        writer.write(handle)
+    return PackLayout(len(writer.pages), tuple(places))
+
+
 def iter_pack(
     doc: AgendaDoc,
     papers: Sequence[tuple[AgendaLine, str, bytes]],
     target: Path,
     convert: Converter = convert_with_libreoffice,
-) -> Iterator[Progress]:
-    """Builds the pack at ``target``, yielding progress; abandoning it writes nothing."""
+) -> Generator[Progress, None, PackLayout]:
+    """Builds the pack at ``target``, yielding progress, and returns its layout; abandoning it
+    writes nothing."""
     total = len(papers) + 2
     with atomic_path(Path(target)) as partial:
-        loaded: list[_Paper] = []
-        for done, (item, name, content) in enumerate(papers, start=1):
-            loaded.append(_load(item, name, content, convert))
-            yield Progress(done, total, f"Read paper {done} of {len(papers)}: {name}")
+        loaded: list[LoadedPaper] = []
+        for step in load_papers(papers, convert, total):
+            if isinstance(step, LoadedPaper):
+                loaded.append(step)
+            else:
+                yield step
         front, starts = _front(doc, loaded)
-        writer = PdfWriter()
-        for page in front.pages:
-            writer.add_page(page)
-        writer.add_outline_item(title="Cover", page_number=0)
-        writer.add_outline_item(title="Agenda", page_number=1)
         yield Progress(len(papers) + 1, total, "Laid out the cover and agenda")
-        stamp_pages: Iterator[PageObject] = iter(())
-        fonts = DictionaryObject()
-        if loaded:
-            stamps = _stamps(loaded, doc.house.marking, len(front.pages))
-            fonts = _stamp_fonts(stamps, writer)
-            stamp_pages = iter(stamps.pages)
-        for paper in loaded:
-            assert paper.reader is not None
-            first = len(writer.pages)
-            for page in paper.reader.pages:
-                _overlay(writer.add_page(page), next(stamp_pages), fonts)
-            writer.add_outline_item(
-                title=f"Item {paper.item.number}: {paper.item.title}", page_number=first
-            )
-            assert first + 1 == starts[paper.item.id]
-        writer.add_metadata(
-            {
-                "/Title": f"Agenda pack — {doc.head.group}, {doc.head.starts_at:%d/%m/%Y}",
-                "/Author": doc.house.organisation,
-                "/Creator": "LSCB Desktop",
-            }
-        )
-        # The papers' own content streams, now inside the stamped ones, are not written twice.
-        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-        with partial.open("wb") as handle:
-            writer.write(handle)
-        yield Progress(total, total, f"Wrote {len(writer.pages)} pages")
+        title = f"Agenda pack — {doc.head.group}, {doc.head.starts_at:%d/%m/%Y}"
+        layout = write_pack(front, ("Cover", "Agenda"), loaded, doc.house, title, partial)
+        assert all(place.first_page == starts[place.item_id] for place in layout.papers)
+        yield Progress(total, total, f"Wrote {layout.pages} pages")
+    return layout

@@ -28,6 +28,8 @@ from lscb_desktop.models import (
     Guest,
     Meeting,
     Membership,
+    PackIssue,
+    PackIssuePaper,
     Person,
 )
 from lscb_desktop.services.anonymity import CHECKED_TEXT, reference_problem, text_problem
@@ -48,6 +50,8 @@ _KIND_TABLE = (
     ("audit", "audit", "Audit"),
     ("case-review", "case_review", "Case review"),
     ("paper", "document", "Paper"),
+    ("pack", "pack_issue", "Issued pack"),
+    ("pack-paper", "pack_issue_paper", "Paper issued"),
     ("setting", "setting", "Setting"),
 )
 KINDS: dict[str, str] = {word: table for word, table, _ in _KIND_TABLE}
@@ -109,6 +113,11 @@ _TABLE_LABELS: dict[tuple[str, str], str] = {
     ("declaration", "person_id"): "Declared by",
     ("declaration", "agenda_item_id"): "Item",
     ("declaration", "action"): "What they did",
+    ("pack_issue", "sequence"): "Version",
+    ("pack_issue", "supplement"): "Supplement (0: the whole pack)",
+    ("pack_issue", "pages"): "Pages",
+    ("pack_issue_paper", "issue_id"): "Issued in",
+    ("pack_issue_paper", "first_page"): "First page",
 }
 #: The field that names a record of each table, for records the log alone still describes.
 NAME_FIELDS = {
@@ -121,6 +130,7 @@ NAME_FIELDS = {
     "audit": "title",
     "case_review": "reference",
     "document": "filename",
+    "pack_issue_paper": "filename",
 }
 
 
@@ -241,6 +251,7 @@ def _names_query(session: Session, table: str, ids: list[int]) -> list[tuple[int
         "audit": (Audit.id, Audit.title),
         "case_review": (CaseReview.id, CaseReview.reference),
         "document": (Document.id, Document.filename),
+        "pack_issue_paper": (PackIssuePaper.id, PackIssuePaper.filename),
     }
     if table not in simple:
         return []
@@ -300,6 +311,20 @@ def _declaration_names(session: Session, ids: list[int]) -> list[tuple[int, str]
     ]
 
 
+def _issue_names(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    """ "Strategic Board, 09/12/2026: Supplement 1" (or ": the pack")."""
+    rows = session.execute(
+        select(PackIssue.id, Group.name, Meeting.starts_at, PackIssue.supplement)
+        .join(Meeting, Meeting.id == PackIssue.meeting_id)
+        .join(Group, Group.id == Meeting.group_id)
+        .where(PackIssue.id.in_(ids))
+    )
+    return [
+        (i, f"{g}, {at:%d/%m/%Y}: " + (f"Supplement {n}" if n else "the pack"))
+        for i, g, at, n in rows
+    ]
+
+
 #: Tables whose records are named by a query of their own: a name from several tables.
 _SPECIAL_NAMES: dict[str, Callable[[Session, list[int]], list[tuple[int, str]]]] = {
     "person": _person_names,
@@ -307,6 +332,7 @@ _SPECIAL_NAMES: dict[str, Callable[[Session, list[int]], list[tuple[int, str]]]]
     "meeting": _meeting_names,
     "attendance": _attendance_names,
     "declaration": _declaration_names,
+    "pack_issue": _issue_names,
 }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lscb_desktop.models import AgendaItem, Meeting, Membership
+from lscb_desktop.reports.inputs import MeetingHead, SupplementLine
 from lscb_desktop.services.agenda import agenda_rows
 from lscb_desktop.services.documents import meeting_head
 from lscb_desktop.services.settings import Settings, load_settings
@@ -27,7 +28,7 @@ from lscb_desktop.services.workdays import papers_deadline
 from lscb_desktop.store import Database
 from lscb_desktop.words import and_list
 
-__all__ = ["PackEmail", "pack_email", "reminder_email"]
+__all__ = ["PackEmail", "pack_email", "reminder_email", "supplement_email"]
 
 MB = 1024 * 1024
 #: How the .eml file is written: lines ending CRLF as RFC 5322 has them (Outlook, Thunderbird),
@@ -111,22 +112,64 @@ def _recipients(database: Database, meeting_id: int) -> tuple[list[str], list[st
         return to, cc, missing
 
 
-def pack_email(database: Database, meeting_id: int, pack: Path) -> PackEmail:
-    """The draft e-mail of the pack at ``pack`` (a PDF already made) for the meeting."""
-    head, marking = meeting_head(database, meeting_id)
+def _attachment(settings: Settings, pack: Path, lines: list[str], what: str) -> tuple[bool, str]:
+    """Whether ``pack`` goes with the message, and the warning when it is too large (the
+    message then says it follows separately)."""
+    size = Path(pack).stat().st_size
+    if size <= settings.email_attachment_limit_mb * MB:
+        return True, ""
+    lines += ["", f"The {what} is too large to send by e-mail and will be sent separately."]
+    return False, (
+        f"The {what} ({size / MB:.1f} MB) is larger than the {settings.email_attachment_limit_mb}"
+        f" MB the settings allow for e-mail, so it is not attached: send the {what} separately."
+    )
+
+
+def _finish(
+    database: Database,
+    meeting_id: int,
+    subject: str,
+    lines: list[str],
+    pack: Path,
+    attached: bool,
+    warning: str,
+) -> PackEmail:
     settings = load_settings(database)
+    _head, marking = meeting_head(database, meeting_id)
     marking = marking or settings.protective_marking
     to, cc, missing = _recipients(database, meeting_id)
-    items = agenda_rows(database, meeting_id)
-    size = Path(pack).stat().st_size
-    limit = settings.email_attachment_limit_mb * MB
-    attached = size <= limit
+    lines += [
+        "",
+        f"This message and its attachment are {marking}: do not forward them outside the "
+        f"{settings.term_board} and your own organisation.",
+        *_signature(settings),
+    ]
+    message = _draft(f"[{marking}] {subject}", to, cc, lines)
+    if attached:
+        message.add_attachment(
+            Path(pack).read_bytes(), maintype="application", subtype="pdf", filename=Path(pack).name
+        )
+    return PackEmail(message, to, cc, missing, attached, warning)
+
+
+def _when(head: MeetingHead) -> str:
     where = f", {head.venue}" if head.venue else ""
+    return (
+        f"the {head.group} meeting on {head.starts_at:%A %d/%m/%Y} at {head.starts_at:%H:%M}{where}"
+    )
+
+
+def pack_email(database: Database, meeting_id: int, pack: Path) -> PackEmail:
+    """The draft e-mail of the pack at ``pack`` (a PDF already made) for the meeting."""
+    head, _marking = meeting_head(database, meeting_id)
+    settings = load_settings(database)
+    items = agenda_rows(database, meeting_id)
+    body: list[str] = []
+    attached, warning = _attachment(settings, pack, body, "pack")
     lines = [
         "Dear members,",
         "",
-        f"The agenda and papers for the {head.group} meeting on {head.starts_at:%A %d/%m/%Y} "
-        f"at {head.starts_at:%H:%M}{where} are "
+        f"The agenda and papers for {_when(head)} are "
         + ("attached." if attached else "to follow separately."),
         "",
         "Agenda:",
@@ -134,26 +177,38 @@ def pack_email(database: Database, meeting_id: int, pack: Path) -> PackEmail:
     for item in items:
         paper = f" (paper: {item.paper})" if item.paper else ""
         lines.append(f"  {item.number}. {item.title}{paper}")
-    warning = ""
-    if not attached:
-        warning = (
-            f"The pack ({size / MB:.1f} MB) is larger than the {settings.email_attachment_limit_mb}"
-            " MB the settings allow for e-mail, so it is not attached: send the pack separately."
-        )
-        lines += ["", "The pack is too large to send by e-mail and will be sent separately."]
+    subject = f"{head.group}: agenda and papers for {head.starts_at:%d/%m/%Y}"
+    return _finish(database, meeting_id, subject, lines + body, pack, attached, warning)
+
+
+def supplement_email(
+    database: Database, meeting_id: int, supplement: Path, number: int, papers: list[SupplementLine]
+) -> PackEmail:
+    """The draft e-mail of Supplement ``number`` (the PDF at ``supplement``, holding
+    ``papers``) to the members who had the pack."""
+    head, _marking = meeting_head(database, meeting_id)
+    settings = load_settings(database)
+    body: list[str] = []
+    attached, warning = _attachment(settings, supplement, body, "supplement")
+    count = len(papers)
+    lines = [
+        "Dear members,",
+        "",
+        f"Supplement {number} to the papers for {_when(head)} is "
+        + ("attached." if attached else "to follow separately.")
+        + f" It holds {'this paper' if count == 1 else f'these {count} papers'}, new or changed "
+        "since the pack was sent:",
+        "",
+    ]
+    for line in papers:
+        lines.append(f"  {line.number}. {line.title} (paper: {line.paper}): {line.why}")
     lines += [
         "",
-        f"This message and its attachment are {marking}: do not forward them outside the "
-        f"{settings.term_board} and your own organisation.",
-        *_signature(settings),
+        f"Its pages are numbered “Supplement {number} – Item N – page x of y”; the page numbers "
+        "of the pack are unchanged.",
     ]
-    subject = f"[{marking}] {head.group}: agenda and papers for {head.starts_at:%d/%m/%Y}"
-    message = _draft(subject, to, cc, lines)
-    if attached:
-        message.add_attachment(
-            Path(pack).read_bytes(), maintype="application", subtype="pdf", filename=Path(pack).name
-        )
-    return PackEmail(message, to, cc, missing, attached, warning)
+    subject = f"{head.group}: Supplement {number} to the papers for {head.starts_at:%d/%m/%Y}"
+    return _finish(database, meeting_id, subject, lines + body, supplement, attached, warning)
 
 
 def reminder_email(database: Database, meeting_id: int) -> PackEmail | None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from lscb_desktop.models import Attendance, Document, Meeting
 from lscb_desktop.store import open_database
+from lscb_desktop.store.migrating import SCHEMA_HEAD
 
 BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -97,5 +98,5 @@ def test_the_attendance_benchmark_runs_both_versions_and_writes_its_section(tmp_
     assert attendance_bench.main(["--scales", "0.02", "--runs", "1", "--out", str(out)]) == 0
     text = out.read_text()
     assert "Kept." in text and attendance_bench.HEADING in text
-    for job in ("upgrade to schema 0005", "the annual attendance workbook", "as JSON"):
+    for job in (f"upgrade to schema {SCHEMA_HEAD}", "the annual attendance workbook", "as JSON"):
         assert job in text, job
