@@ -71,14 +71,16 @@ def email(database: Database, meeting_id: int, path: Path, of_supplement: bool) 
             lines = packs.issued_lines(state, issue)
             mail = supplement_email(database, meeting_id, made, issue.supplement, lines)
         else:
+            refusal = state.pack_email_refusal()
+            if refusal:
+                raise ValueError(f"{refusal} (export supplement ID OUT.pdf --issue)")
             made = folder / f"Agenda pack {day}.pdf"
             drain(exports.iter_export_pack(database, meeting_id, made))
             mail = pack_email(database, meeting_id, made)
         write_private_bytes(path, mail.message.as_bytes())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    waiting = state.still_to_send()
-    return mail.after(f"Wrote {path}") + (f" {waiting}" if waiting else "")
+    return mail.after(f"Wrote {path}")
 
 
 def _rows(state: PackState) -> list[dict[str, object]]:

@@ -36,6 +36,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     folder = target.parent if str(target.parent) else Path()
     if not folder.is_dir():
         raise OutputError(f"Cannot save {target.name}: the folder {folder} does not exist.")
+    if target.is_dir():
+        raise OutputError(f"Cannot save {target}: it is a folder. Choose a file name.")
     try:
         partial = _new_partial(folder, target)
     except OSError as exc:
@@ -53,5 +55,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
                 f"Cannot save {target}: the file is open in another program or read-only. "
                 "Close it and try again."
             ) from exc
+        except OSError as exc:  # a folder of that name, a full disk: in words, without our names
+            raise OutputError(f"Cannot save {target}: {exc.strerror or exc}.") from exc
     finally:
         partial.unlink(missing_ok=True)

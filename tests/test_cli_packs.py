@@ -66,8 +66,10 @@ def test_a_pack_then_a_supplement_for_a_late_paper_are_issued_sent_and_listed(
     )
     assert code == 1 and "No supplement has been issued since the pack" in err
     code, out, err = run(capsys, *db, "export", "email", meeting, str(tmp_path / "pack.eml"))
-    assert code == 0, err
-    assert "1 paper is new since the pack issued on 23/11/2026: issue Supplement 1 for it." in out
+    assert code == 1 and not (tmp_path / "pack.eml").exists()
+    assert (
+        "1 paper has changed since the pack issued on 23/11/2026, so the pack as it is now" in err
+    )
 
     code, out, err = run(
         capsys, *db, "export", "supplement", meeting, str(tmp_path / "s1.pdf"), "--issue"

@@ -62,6 +62,9 @@ class PackIssuePaper(HasUuid, Versioned, Base):
     agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
     )
+    #: The item's own identifier, which outlives its removal (and comes back with an undo): what
+    #: was sent for an item is found by it.
+    item_uuid: Mapped[str] = mapped_column(String(36), index=True)
     item_number: Mapped[int]
     item_title: Mapped[str] = mapped_column(String(300))
     filename: Mapped[str] = mapped_column(String(255))

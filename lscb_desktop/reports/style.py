@@ -180,7 +180,9 @@ def grid(
     return table
 
 
-def _numbered_canvas(house: Letterhead, following: int = 0) -> type[canvas.Canvas]:
+def _numbered_canvas(
+    house: Letterhead, following: int = 0, page_word: str = "Page"
+) -> type[canvas.Canvas]:
     """A canvas that draws the marking and "Page N of M" once it knows how many pages there are
     (``following`` more pages will come after these, as the papers do after a pack's agenda)."""
 
@@ -200,14 +202,16 @@ def _numbered_canvas(house: Letterhead, following: int = 0) -> type[canvas.Canva
             total = len(self._pages) + following
             for state in self._pages:
                 self.__dict__.update(state)
-                draw_furniture(self, house, self._pageNumber, total)
+                draw_furniture(self, house, self._pageNumber, total, page_word)
                 super().showPage()
             super().save()
 
     return NumberedCanvas
 
 
-def draw_furniture(pdf: canvas.Canvas, house: Letterhead, number: int, total: int) -> None:
+def draw_furniture(
+    pdf: canvas.Canvas, house: Letterhead, number: int, total: int, page_word: str = "Page"
+) -> None:
     """The protective marking at the top and bottom of the page, and its number."""
     register_fonts()
     pdf.saveState()
@@ -218,12 +222,17 @@ def draw_furniture(pdf: canvas.Canvas, house: Letterhead, number: int, total: in
     pdf.setFillColor(INK)
     pdf.setFont(FONT, 8.5)
     pdf.drawString(MARGIN, 13 * mm, house.organisation)
-    pdf.drawRightString(PAGE_WIDTH - MARGIN, 13 * mm, f"Page {number} of {total}")
+    pdf.drawRightString(PAGE_WIDTH - MARGIN, 13 * mm, f"{page_word} {number} of {total}")
     pdf.restoreState()
 
 
 def _render(
-    out: str | io.BytesIO, house: Letterhead, title: str, story: list[Flowable], following: int
+    out: str | io.BytesIO,
+    house: Letterhead,
+    title: str,
+    story: list[Flowable],
+    following: int,
+    page_word: str = "Page",
 ) -> None:
     register_fonts()
     document = SimpleDocTemplate(
@@ -238,7 +247,7 @@ def _render(
         subject=title,
         creator="LSCB Desktop",
     )
-    document.build(story, canvasmaker=_numbered_canvas(house, following))
+    document.build(story, canvasmaker=_numbered_canvas(house, following, page_word))
 
 
 def build_pdf(target: Path, house: Letterhead, title: str, story: list[Flowable]) -> Path:
@@ -248,8 +257,15 @@ def build_pdf(target: Path, house: Letterhead, title: str, story: list[Flowable]
     return Path(target)
 
 
-def pdf_bytes(house: Letterhead, title: str, story: list[Flowable], following: int = 0) -> bytes:
-    """The same document in memory (the agenda pack builds its front pages this way)."""
+def pdf_bytes(
+    house: Letterhead,
+    title: str,
+    story: list[Flowable],
+    following: int = 0,
+    page_word: str = "Page",
+) -> bytes:
+    """The same document in memory (the agenda pack builds its front pages this way);
+    ``page_word`` begins each page's number ("Supplement 1 – page" on a supplement's cover)."""
     buffer = io.BytesIO()
-    _render(buffer, house, title, story, following)
+    _render(buffer, house, title, story, following, page_word)
     return buffer.getvalue()

@@ -67,7 +67,8 @@ def _cover(doc: SupplementDoc, starts: Sequence[int], following: int) -> bytes:
             "centre",
         ),
     ]
-    return pdf_bytes(doc.house, supplement_title(doc), story, following)
+    page_word = f"Supplement {doc.number} – page"
+    return pdf_bytes(doc.house, supplement_title(doc), story, following, page_word)
 
 
 def _front(doc: SupplementDoc, papers: list[LoadedPaper]) -> PdfReader:

@@ -50,7 +50,7 @@ _KIND_TABLE = (
     ("audit", "audit", "Audit"),
     ("case-review", "case_review", "Case review"),
     ("paper", "document", "Paper"),
-    ("pack", "pack_issue", "Issued pack"),
+    ("pack", "pack_issue", "Issued version"),
     ("pack-paper", "pack_issue_paper", "Paper issued"),
     ("setting", "setting", "Setting"),
 )

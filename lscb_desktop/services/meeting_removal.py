@@ -21,6 +21,7 @@ from lscb_desktop.models import (
     Document,
     Guest,
     Meeting,
+    PackIssue,
 )
 from lscb_desktop.services.concurrency import changed_since_shown
 from lscb_desktop.services.validation import InvalidInput
@@ -40,6 +41,8 @@ class MeetingContents:
     actions: int
     #: Why it may not be deleted ("" when it may).
     refusal: str = ""
+    #: Versions of its pack issued (the record of what members were sent).
+    issued: int = 0
 
     def in_words(self) -> str:
         """ "its agenda (6 items), 3 papers, 27 attendance records and 2 actions"."""
@@ -53,6 +56,7 @@ class MeetingContents:
             (self.guests, "guest or officer", "guests and officers"),
             (self.declarations, "declaration of interest", "declarations of interest"),
             (self.actions, "action", "actions"),
+            (self.issued, "record of a pack issued", "records of packs and supplements issued"),
         ):
             if count:
                 parts.append(f"{count} {one if count == 1 else many}")
@@ -102,6 +106,7 @@ def what_goes(database: Database, meeting_id: int) -> MeetingContents:
             declarations=_count(session, Declaration, meeting_id),
             actions=len(_actions(session, meeting)),
             refusal=_refusal(meeting),
+            issued=_count(session, PackIssue, meeting_id),
         )
 
 

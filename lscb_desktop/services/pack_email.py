@@ -190,18 +190,28 @@ def supplement_email(
     settings = load_settings(database)
     body: list[str] = []
     attached, warning = _attachment(settings, supplement, body, "supplement")
-    count = len(papers)
+    sent = [line for line in papers if not line.withdrawn]
+    count = len(sent)
+    holds = (
+        f" It holds {'this paper' if count == 1 else f'these {count} papers'}, new or changed "
+        "since the papers were last sent:"
+        if sent
+        else " It holds no papers: it says what is withdrawn."
+    )
     lines = [
         "Dear members,",
         "",
         f"Supplement {number} to the papers for {_when(head)} is "
         + ("attached." if attached else "to follow separately.")
-        + f" It holds {'this paper' if count == 1 else f'these {count} papers'}, new or changed "
-        "since the pack was sent:",
+        + holds,
         "",
     ]
-    for line in papers:
+    for line in sent:
         lines.append(f"  {line.number}. {line.title} (paper: {line.paper}): {line.why}")
+    withdrawn = [line for line in papers if line.withdrawn]
+    if withdrawn:
+        lines += ["", "Withdrawn:"]
+        lines += [f"  {line.number}. {line.title}: {line.why}" for line in withdrawn]
     lines += [
         "",
         f"Its pages are numbered “Supplement {number} – Item N – page x of y”; the page numbers "

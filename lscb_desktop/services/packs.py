@@ -11,24 +11,32 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 import hashlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session
 
 from lscb_desktop import clock
 from lscb_desktop.files import atomic_path
-from lscb_desktop.models import AgendaItem, Document, PackIssue, PackIssuePaper
+from lscb_desktop.models import PackIssue, PackIssuePaper
 from lscb_desktop.reports.inputs import SupplementDoc, SupplementLine
 from lscb_desktop.services.agenda import AgendaRow, agenda_rows, read_paper
 from lscb_desktop.services.documents import agenda_doc, letterhead, meeting_head, pack_papers
 from lscb_desktop.services.files import OutputError
+from lscb_desktop.services.pack_state import (
+    Change,
+    Issue,
+    IssuedPaper,
+    PackState,
+    PaperChange,
+    pack_state,
+    sent_after,
+)
 from lscb_desktop.services.progress import Progress
 from lscb_desktop.store import Database
 from lscb_desktop.store.changelog import current_os_user
@@ -52,334 +60,102 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class IssuedPaper:
-    item_id: int | None
-    number: int
-    title: str
-    filename: str
-    sha256: str
-    first_page: int
-    pages: int
-
-    @property
-    def withdrawn(self) -> bool:
-        """A supplement's note that the paper sent before is withdrawn (no file of its own)."""
-        return not self.sha256
-
-
-@dataclass(frozen=True)
-class Issue:
-    id: int
-    sequence: int
-    #: 0 for the pack, N for Supplement N.
-    supplement: int
-    issued_at: dt.datetime
-    issued_by: str
-    pages: int
-    filename: str
-    sha256: str
-    papers: tuple[IssuedPaper, ...]
-
-    @property
-    def name(self) -> str:
-        return f"Supplement {self.supplement}" if self.supplement else "The pack"
-
-    @property
-    def short(self) -> str:
-        """ "the pack issued on 20/11/2026", "Supplement 1 of 22/11/2026"."""
-        if self.supplement:
-            return f"Supplement {self.supplement} of {self.issued_at:%d/%m/%Y}"
-        return f"the pack issued on {self.issued_at:%d/%m/%Y}"
-
-
-class Change(enum.Enum):
-    NEW = "new"
-    REPLACED = "replaced"
-    WITHDRAWN = "withdrawn"
-
-
-@dataclass(frozen=True)
-class PaperChange:
-    item_id: int
-    number: int
-    title: str
-    filename: str
-    change: Change
-    #: When the paper it replaces (or that was withdrawn) was sent.
-    sent: str = ""
-    #: Where that paper was sent: 0 for the pack, N for Supplement N.
-    was_in: int = 0
-
-    def in_words(self) -> str:
-        """ "item 5 (Budget): replaced" for the meeting's summary."""
-        return f"item {self.number} ({self.title}): {self.change.value}"
-
-    @property
-    def why(self) -> str:
-        """Why the paper is in a supplement, as its cover says."""
-        if self.change is Change.NEW:
-            return "New paper"
-        if self.change is Change.WITHDRAWN:
-            return f"Withdrawn: the paper in {self.sent} is no longer for this meeting"
-        return f"Replaces the paper in {self.sent}"
-
-
-@dataclass(frozen=True)
-class PackState:
-    issues: tuple[Issue, ...]
-    #: The papers new, replaced or withdrawn since the last version issued (none before the pack
-    #: is issued: then every paper is simply in the pack).
-    changes: tuple[PaperChange, ...]
-
-    @property
-    def issued(self) -> bool:
-        return bool(self.issues)
-
-    @property
-    def latest(self) -> Issue | None:
-        return self.issues[-1] if self.issues else None
-
-    @property
-    def next_supplement(self) -> int:
-        return max((issue.supplement for issue in self.issues), default=0) + 1
-
-    @property
-    def to_send(self) -> tuple[PaperChange, ...]:
-        """The changes a supplement would carry (a withdrawn paper has nothing to send)."""
-        return tuple(c for c in self.changes if c.change is not Change.WITHDRAWN)
-
-    def still_to_send(self) -> str:
-        """ "1 paper is new since the pack issued on 20/11/2026: issue Supplement 1 for it." once
-        something is waiting for a supplement; "" otherwise."""
-        if self.latest is None or not self.to_send:
-            return ""
-        count = len(self.to_send)
-        return (
-            f"{count} paper{' is' if count == 1 else 's are'} new since {self.latest.short}: "
-            f"issue Supplement {self.next_supplement} for {'it' if count == 1 else 'them'}."
-        )
-
-    def change_of(self, item_id: int) -> PaperChange | None:
-        return next((c for c in self.changes if c.item_id == item_id), None)
-
-    def item_words(self, item_id: int) -> str:
-        """Where the item's paper stands, for the agenda's list: "In the pack", "In Supplement
-        1", "New since the pack was issued", "Replaced since Supplement 1"; "" before the pack
-        is issued, or for an item with no paper sent or to send."""
-        latest = self.latest
-        if latest is None:
-            return ""
-        change = self.change_of(item_id)
-        if change is not None:
-            was_in = latest.supplement if change.change is Change.NEW else change.was_in
-            since = f"Supplement {was_in}" if was_in else "the pack was issued"
-            verb = {Change.NEW: "New", Change.REPLACED: "Replaced", Change.WITHDRAWN: "Removed"}
-            return f"{verb[change.change]} since {since}"
-        sent = _sent(self.issues).get(item_id)
-        if sent is None:
-            return ""
-        return f"In Supplement {sent[1].supplement}" if sent[1].supplement else "In the pack"
-
-    def in_words(self) -> str:
-        """The meeting's pack in a sentence or two, for the window and ``list packs``."""
-        if not self.issues:
-            return "The pack has not been issued yet."
-        latest = self.issues[-1]
-        pack = next(i for i in reversed(self.issues) if i.supplement == 0)
-        words = f"Pack issued {pack.issued_at:%d/%m/%Y} by {pack.issued_by} ({pack.pages} pages)"
-        later = [i for i in self.issues if i.sequence > pack.sequence]
-        if later:
-            words += "; " + ", ".join(
-                f"Supplement {i.supplement} issued {i.issued_at:%d/%m/%Y}" for i in later
-            )
-        words += "."
-        if self.changes:
-            since = "the pack was issued" if latest is pack else f"Supplement {latest.supplement}"
-            words += f" New since {since}: {and_list([c.in_words() for c in self.changes])}."
-        else:
-            words += " Every paper has been sent."
-        return words
-
-
-def _issues(database: Database, meeting_id: int) -> tuple[Issue, ...]:
-    with database.session() as session:
-        rows = session.scalars(
-            select(PackIssue)
-            .where(PackIssue.meeting_id == meeting_id)
-            .order_by(PackIssue.sequence)
-            .options(selectinload(PackIssue.papers))
-        ).all()
-        return tuple(
-            Issue(
-                row.id,
-                row.sequence,
-                row.supplement,
-                row.issued_at,
-                row.issued_by,
-                row.pages,
-                row.filename,
-                row.sha256,
-                tuple(
-                    IssuedPaper(
-                        p.agenda_item_id,
-                        p.item_number,
-                        p.item_title,
-                        p.filename,
-                        p.sha256,
-                        p.first_page,
-                        p.pages,
-                    )
-                    for p in row.papers
-                ),
-            )
-            for row in rows
-        )
-
-
-def _sent(issues: Sequence[Issue]) -> dict[int, tuple[str, Issue]]:
-    """Each item's paper as the members have it after ``issues``: (checksum, the issue)."""
-    sent: dict[int, tuple[str, Issue]] = {}
-    for issue in issues:
-        if issue.supplement == 0:
-            sent = {}
-        for paper in issue.papers:
-            if paper.item_id is not None and paper.withdrawn:
-                sent.pop(paper.item_id, None)
-            elif paper.item_id is not None:
-                sent[paper.item_id] = (paper.sha256, issue)
-    return sent
-
-
-def _checksums(database: Database, meeting_id: int) -> dict[int, str]:
-    with database.session() as session:
-        rows = session.execute(
-            select(AgendaItem.id, Document.sha256)
-            .join(Document, Document.id == AgendaItem.document_id)
-            .where(AgendaItem.meeting_id == meeting_id)
-        ).all()
-        return {int(item_id): str(digest) for item_id, digest in rows}
-
-
-def _changes(
-    rows: Sequence[AgendaRow], checksums: dict[int, str], issues: Sequence[Issue]
-) -> tuple[PaperChange, ...]:
-    if not issues:
-        return ()
-    sent = _sent(issues)
-    changes = []
-    for row in rows:
-        had = sent.get(row.id)
-        digest = checksums.get(row.id)
-        if digest is not None and had is None:
-            changes.append(PaperChange(row.id, row.number, row.title, row.paper, Change.NEW))
-        elif digest is not None and had is not None and digest != had[0]:
-            changes.append(
-                PaperChange(
-                    row.id,
-                    row.number,
-                    row.title,
-                    row.paper,
-                    Change.REPLACED,
-                    had[1].short,
-                    had[1].supplement,
-                )
-            )
-        elif digest is None and had is not None:
-            changes.append(
-                PaperChange(
-                    row.id,
-                    row.number,
-                    row.title,
-                    "",
-                    Change.WITHDRAWN,
-                    had[1].short,
-                    had[1].supplement,
-                )
-            )
-    return tuple(changes)
-
-
-def pack_state(
-    database: Database, meeting_id: int, rows: Sequence[AgendaRow] | None = None
-) -> PackState:
-    """The versions issued and what has changed since; ``rows`` is the agenda, when the caller
-    has just read it."""
-    issues = _issues(database, meeting_id)
-    rows = agenda_rows(database, meeting_id) if rows is None else rows
-    return PackState(issues, _changes(rows, _checksums(database, meeting_id), issues))
-
-
-def _record(
-    database: Database,
+def _add_issue(
+    session: Session,
     meeting_id: int,
     supplement: int,
     layout: PackLayout,
     papers: Sequence[tuple[AgendaRow, str, bytes]],
+    state: PackState,
     file: Path,
     name: str,
-    after: int,
     withdrawn: Sequence[PaperChange] = (),
 ) -> None:
-    """Records the version just built at ``file`` (to be saved as ``name``), with the papers it
-    says are ``withdrawn``; ``after`` is the sequence of the last version issued when the build
-    began: when someone else has issued one since, nothing is recorded."""
+    """Adds the record of the version just built at ``file`` (to be saved as ``name``), with the
+    papers it says are ``withdrawn``, and flushes it: OutputError when someone else has issued a
+    version since ``state`` was read (then nothing is recorded)."""
+    after = state.latest.sequence if state.latest is not None else 0
+    last = session.scalar(
+        select(func.max(PackIssue.sequence)).where(PackIssue.meeting_id == meeting_id)
+    )
+    if (last or 0) != after:
+        raise OutputError(
+            "Someone else issued a version of this pack while this one was being made, so it "
+            "was not issued; look at the meeting's pack and make it again."
+        )
     by_item = {row.id: (row, content) for row, _name, content in papers}
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    issue = PackIssue(
+        meeting_id=meeting_id,
+        sequence=after + 1,
+        supplement=supplement,
+        # The program's today (fixed for a demonstration), at the time it is now.
+        issued_at=dt.datetime.combine(clock.today(), dt.datetime.now().time()).replace(
+            microsecond=0
+        ),
+        issued_by=current_os_user(),
+        pages=layout.pages,
+        filename=name,
+        sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
+    )
+    for place in layout.papers:
+        row, content = by_item[place.item_id]
+        issue.papers.append(
+            PackIssuePaper(
+                agenda_item_id=row.id,
+                item_uuid=state.uuids[row.id],
+                item_number=row.number,
+                item_title=row.title,
+                filename=place.name,
+                sha256=hashlib.sha256(content).hexdigest(),
+                first_page=place.first_page,
+                pages=place.pages,
+            )
+        )
+    for change in withdrawn:
+        issue.papers.append(
+            PackIssuePaper(
+                agenda_item_id=change.item_id,
+                item_uuid=change.item_uuid,
+                item_number=change.number,
+                item_title=change.title,
+                filename="",
+                sha256="",
+                first_page=0,
+                pages=0,
+            )
+        )
+    session.add(issue)
     try:
-        with database.session() as session:
-            last = session.scalar(
-                select(func.max(PackIssue.sequence)).where(PackIssue.meeting_id == meeting_id)
-            )
-            if (last or 0) != after:
-                raise OutputError(
-                    "Someone else issued a version of this pack while this one was being made, "
-                    "so it was not issued; look at the meeting's pack and make it again."
-                )
-            issue = PackIssue(
-                meeting_id=meeting_id,
-                sequence=after + 1,
-                supplement=supplement,
-                # The program's today (fixed for a demonstration), at the time it is now.
-                issued_at=dt.datetime.combine(clock.today(), dt.datetime.now().time()).replace(
-                    microsecond=0
-                ),
-                issued_by=current_os_user(),
-                pages=layout.pages,
-                filename=name,
-                sha256=digest,
-            )
-            for place in layout.papers:
-                row, content = by_item[place.item_id]
-                issue.papers.append(
-                    PackIssuePaper(
-                        agenda_item_id=row.id,
-                        item_number=row.number,
-                        item_title=row.title,
-                        filename=place.name,
-                        sha256=hashlib.sha256(content).hexdigest(),
-                        first_page=place.first_page,
-                        pages=place.pages,
-                    )
-                )
-            for change in withdrawn:
-                issue.papers.append(
-                    PackIssuePaper(
-                        agenda_item_id=change.item_id,
-                        item_number=change.number,
-                        item_title=change.title,
-                        filename="",
-                        sha256="",
-                        first_page=0,
-                        pages=0,
-                    )
-                )
-            session.add(issue)
+        session.flush()
     except IntegrityError as exc:  # two issued at the same moment: the other one was first
         raise OutputError(
             "Someone else issued a version of this pack at the same moment, so this one was not "
             "issued; look at the meeting's pack and make it again."
         ) from exc
+
+
+#: Builds a document at the path it is given, yielding progress, and returns its layout.
+Build = Callable[[Path], Generator[Progress, None, "PackLayout"]]
+
+
+def _issuing(
+    database: Database,
+    target: Path,
+    build: Build,
+    record: Callable[[Session, PackLayout, Path], None],
+) -> Generator[Progress, None, PackLayout]:
+    """Builds at ``target`` and records the version: the record is written in the same breath as
+    the file is put in place, so neither is kept without the other (a file that cannot be saved
+    records nothing; a record refused leaves no file)."""
+    if Path(target).suffix.lower() != ".pdf":
+        raise OutputError(f"{Path(target).name}: a pack is a PDF file; name it .pdf")
+    # Leaving the block puts the file in place first (atomic_path, inner), then commits the
+    # record (the session, outer); when the file cannot be put in place the record is rolled back.
+    with ExitStack() as stack, atomic_path(Path(target)) as partial:
+        layout = yield from build(partial)
+        session = stack.enter_context(database.session())
+        record(session, layout, partial)
+    return layout
 
 
 def iter_pack_issue(
@@ -394,17 +170,22 @@ def iter_pack_issue(
     from lscb_desktop.reports.pack import convert_with_libreoffice, iter_pack  # noqa: PLC0415
 
     convert = convert or convert_with_libreoffice
-    after = _issues(database, meeting_id)
+    state = pack_state(database, meeting_id)
     papers = pack_papers(database, meeting_id)
     doc = agenda_doc(database, meeting_id)
     if not issue:
         yield from iter_pack(doc, papers, target, convert)
         return
-    with atomic_path(Path(target)) as partial:
-        layout = yield from iter_pack(doc, papers, partial, convert)
-        last = after[-1].sequence if after else 0
-        _record(database, meeting_id, 0, layout, papers, partial, Path(target).name, last)
-    again = " again" if after else ""
+    name = Path(target).name
+    layout = yield from _issuing(
+        database,
+        target,
+        lambda partial: iter_pack(doc, papers, partial, convert),
+        lambda session, layout, file: _add_issue(
+            session, meeting_id, 0, layout, papers, state, file, name
+        ),
+    )
+    again = " again" if state.issued else ""
     yield Progress(1, 1, f"Issued the pack{again}: {layout.pages} pages")
 
 
@@ -427,8 +208,8 @@ def _follows(issues: Sequence[Issue]) -> str:
 
 
 def supplement_doc(database: Database, meeting_id: int, state: PackState) -> SupplementDoc:
-    """The cover of the next supplement: the papers new or replaced since the last version (and
-    any withdrawn)."""
+    """The cover of the next supplement: the papers new or replaced since the last version, and
+    those withdrawn."""
     if not state.issued:
         raise OutputError(
             "The pack has not been issued yet, so there is nothing to supplement: issue the pack "
@@ -436,9 +217,9 @@ def supplement_doc(database: Database, meeting_id: int, state: PackState) -> Sup
         )
     latest = state.latest
     assert latest is not None
-    if not state.to_send:
+    if not state.changes:
         raise OutputError(
-            f"No paper is new or replaced since {latest.short}, so there is nothing to put in a "
+            f"No paper has changed since {latest.short}, so there is nothing to put in a "
             "supplement."
         )
     head, marking = meeting_head(database, meeting_id)
@@ -464,19 +245,24 @@ def last_supplement(state: PackState) -> Issue:
 
 
 def issued_lines(state: PackState, issue: Issue) -> list[SupplementLine]:
-    """The papers of an issued supplement, as its cover lists them."""
-    sent = _sent([i for i in state.issues if i.sequence < issue.sequence])
+    """The papers of an issued supplement, in agenda order, as its cover lists them."""
+    sent = sent_after([i for i in state.issues if i.sequence < issue.sequence])
     lines = []
-    for paper in sorted(issue.papers, key=lambda p: p.number):  # in agenda order, as made
-        had = sent.get(paper.item_id) if paper.item_id is not None else None
-        if paper.withdrawn:
-            was = f"the paper in {had[1].short}" if had else "the paper sent"
-            why = f"Withdrawn: {was} is no longer for this meeting"
-        else:
-            why = f"Replaces the paper in {had[1].short}" if had else "New paper"
+    for paper in sorted(issue.papers, key=lambda p: p.number):
+        had = sent.get(paper.item_uuid)
+        change = PaperChange(
+            paper.item_id,
+            paper.item_uuid,
+            paper.number,
+            paper.title,
+            paper.filename,
+            Change.WITHDRAWN if paper.withdrawn else Change.REPLACED if had else Change.NEW,
+            had[1] if had else None,
+            had[0].number if had else None,
+        )
         lines.append(
             SupplementLine(
-                paper.number, paper.title, paper.filename, why, withdrawn=paper.withdrawn
+                paper.number, paper.title, paper.filename, change.why, withdrawn=paper.withdrawn
             )
         )
     return lines
@@ -497,14 +283,15 @@ def iter_supplement_again(
     convert = convert or convert_with_libreoffice
     state = pack_state(database, meeting_id)
     issue = last_supplement(state)
-    current = _checksums(database, meeting_id)
-    rows = {row.id: row for row in agenda_rows(database, meeting_id)}
+    now = {row.id: row for row in agenda_rows(database, meeting_id)}
+    by_uuid = {uuid: now[item_id] for item_id, uuid in state.uuids.items() if item_id in now}
+    changed = {c.item_uuid for c in state.changes}
     papers = []
-    for paper in issue.papers:
+    for paper in sorted(issue.papers, key=lambda p: p.first_page):
         if paper.withdrawn:
             continue
-        row = rows.get(paper.item_id) if paper.item_id is not None else None
-        if row is None or row.paper_id is None or current.get(row.id) != paper.sha256:
+        row = by_uuid.get(paper.item_uuid)
+        if row is None or row.paper_id is None or paper.item_uuid in changed:
             raise OutputError(
                 f"The paper of item {paper.number} has been replaced or removed since Supplement "
                 f"{issue.supplement} was issued, so that supplement cannot be sent as it was: "
@@ -533,7 +320,7 @@ def iter_supplement_issue(
     convert: Converter | None = None,
 ) -> Iterator[Progress]:
     """Builds the next supplement at ``target``; with ``issue``, records it as sent. Raises
-    OutputError when the pack is not issued or no paper is new since the last version."""
+    OutputError when the pack is not issued or no paper has changed since the last version."""
     from lscb_desktop.reports.pack import convert_with_libreoffice  # noqa: PLC0415
     from lscb_desktop.reports.supplement import iter_supplement  # noqa: PLC0415
 
@@ -544,20 +331,14 @@ def iter_supplement_issue(
     if not issue:
         yield from iter_supplement(doc, papers, target, convert)
         return
-    latest = state.latest
-    assert latest is not None
-    with atomic_path(Path(target)) as partial:
-        layout = yield from iter_supplement(doc, papers, partial, convert)
-        gone = [c for c in state.changes if c.change is Change.WITHDRAWN]
-        _record(
-            database,
-            meeting_id,
-            doc.number,
-            layout,
-            papers,
-            partial,
-            Path(target).name,
-            latest.sequence,
-            gone,
-        )
+    name = Path(target).name
+    gone = [c for c in state.changes if c.change is Change.WITHDRAWN]
+    layout = yield from _issuing(
+        database,
+        target,
+        lambda partial: iter_supplement(doc, papers, partial, convert),
+        lambda session, layout, file: _add_issue(
+            session, meeting_id, doc.number, layout, papers, state, file, name, gone
+        ),
+    )
     yield Progress(1, 1, f"Issued Supplement {doc.number}: {layout.pages} pages")

@@ -14,9 +14,15 @@ from sqlalchemy import func, select
 
 from lscb_desktop.models import MeetingStatus, PackIssue
 from lscb_desktop.services import packs
-from lscb_desktop.services.agenda import agenda_rows, attach_paper, remove_paper
+from lscb_desktop.services.agenda import (
+    agenda_rows,
+    attach_paper,
+    move_item,
+    remove_item,
+    remove_paper,
+)
 from lscb_desktop.services.files import OutputError
-from lscb_desktop.services.meeting_removal import delete_meeting
+from lscb_desktop.services.meeting_removal import delete_meeting, what_goes
 from lscb_desktop.services.meetings import meeting_rows
 from lscb_desktop.services.undo import undo
 from lscb_desktop.store.changelog import current_os_user
@@ -103,7 +109,7 @@ def test_papers_attached_replaced_or_removed_after_the_issue_are_found(sample_db
     }
     assert state.item_words(without[0].id) == "New since the pack was issued"
     assert state.item_words(with_paper[0].id) == "Replaced since the pack was issued"
-    assert state.item_words(with_paper[1].id) == "Removed since the pack was issued"
+    assert state.item_words(with_paper[1].id) == "Withdrawn since the pack was issued"
     assert f"item {without[0].number} ({without[0].title}): new" in state.in_words()
     # Attaching the very same file again is no change.
     attach_paper(sample_db, without[0].id, late)
@@ -137,6 +143,7 @@ def test_a_supplement_holds_only_the_new_papers_with_a_cover_and_its_own_stamps(
     assert any(f"Supplement 1 – Item {first.number} – page 1 of" in s for s in stamps), stamps
     assert any(f"Supplement 1 – Item {second.number} – page 1 of" in s for s in stamps), stamps
     assert f"Supplement 1 – page {len(texts)} of {len(texts)}" in texts[-1]
+    assert f"Supplement 1 – page 1 of {len(texts)}" in texts[0]
     assert expected[0][0] in body[0]
     state = packs.pack_state(sample_db, board.id)
     assert [i.name for i in state.issues] == ["The pack", "Supplement 1"]
@@ -173,7 +180,7 @@ def test_a_supplement_is_refused_with_nothing_to_put_in_it(sample_db, tmp_path):
     with pytest.raises(OutputError, match="has not been issued yet"):
         supplement(sample_db, board.id, target)
     issue(sample_db, board.id, tmp_path / "pack.pdf")
-    with pytest.raises(OutputError, match="No paper is new or replaced since the pack issued"):
+    with pytest.raises(OutputError, match="No paper has changed since the pack issued"):
         supplement(sample_db, board.id, target)
     assert not target.exists() and count_issues(sample_db) == 1
 
@@ -230,6 +237,7 @@ def test_deleting_the_meeting_and_undoing_it_keeps_the_record_of_what_was_sent(
     )
     issue(sample_db, board.id, tmp_path / "pack.pdf")
     before = packs.pack_state(sample_db, board.id).issues
+    assert "1 record of a pack issued" in what_goes(sample_db, board.id).in_words()
     delete_meeting(sample_db, board.id, version=None)
     assert count_issues(sample_db) == 0
     undo(sample_db, steps[-1])
@@ -243,8 +251,6 @@ def test_a_withdrawn_paper_is_named_in_the_next_supplement_once(sample_db, tmp_p
     gone = next(row for row in rows if row.paper_id is not None)
     late = next(row for row in rows if row.paper_id is None)
     remove_paper(sample_db, gone.id, paper_shown=gone.paper_id)
-    with pytest.raises(OutputError, match="nothing to put in a supplement"):
-        supplement(sample_db, board.id, tmp_path / "nothing.pdf")
     attach_paper(sample_db, late.id, paper(tmp_path / "late.pdf", "Late"))
     made = supplement(sample_db, board.id, tmp_path / "s1.pdf")
     cover = " ".join(pages(made)[0].split())
@@ -259,3 +265,75 @@ def test_a_withdrawn_paper_is_named_in_the_next_supplement_once(sample_db, tmp_p
     again = tmp_path / "again.pdf"
     list(packs.iter_supplement_again(sample_db, board.id, again))
     assert pages(again) == pages(made)
+
+
+def test_a_withdrawal_alone_goes_out_as_a_supplement_of_its_cover(sample_db, tmp_path):
+    board = next_board(sample_db)
+    issue(sample_db, board.id, tmp_path / "pack.pdf")
+    gone = next(row for row in agenda_rows(sample_db, board.id) if row.paper_id is not None)
+    remove_paper(sample_db, gone.id, paper_shown=gone.paper_id)
+    made = supplement(sample_db, board.id, tmp_path / "s1.pdf")
+    (cover,) = pages(made)
+    assert "Withdrawn: the paper in the pack issued on" in " ".join(cover.split())
+    assert packs.pack_state(sample_db, board.id).changes == ()
+
+
+def test_an_item_removed_after_the_issue_withdraws_its_paper_and_undo_puts_it_back(
+    sample_db, steps, tmp_path
+):
+    """The item is known by its uuid: removed, its paper is withdrawn; put back by Undo, it is
+    the one members have again, not a new paper to send twice."""
+    board = next_board(sample_db)
+    issue(sample_db, board.id, tmp_path / "pack.pdf")
+    item = next(row for row in agenda_rows(sample_db, board.id) if row.paper_id is not None)
+    remove_item(sample_db, item.id, version=item.version)
+    state = packs.pack_state(sample_db, board.id)
+    (change,) = state.changes
+    assert change.change is packs.Change.WITHDRAWN and change.item_id is None
+    assert change.in_words() == f"item {item.number} ({item.title} (item removed)): withdrawn"
+    undo(sample_db, steps[-1])
+    state = packs.pack_state(sample_db, board.id)
+    assert state.changes == () and state.item_words(item.id) == "In the pack"
+
+
+def test_a_replaced_paper_names_the_item_it_was_in_the_pack(sample_db, tmp_path):
+    board = next_board(sample_db)
+    issue(sample_db, board.id, tmp_path / "pack.pdf")
+    rows = agenda_rows(sample_db, board.id)
+    moved = [row for row in rows if row.paper_id is not None][-1]
+    for _ in range(moved.number - 1):
+        move_item(sample_db, moved.id, -1)
+    attach_paper(sample_db, moved.id, paper(tmp_path / "v2.pdf", "Second version"))
+    cover = " ".join(pages(supplement(sample_db, board.id, tmp_path / "s1.pdf"))[0].split())
+    assert f"Replaces the paper in the pack issued on 23/11/2026 (item {moved.number} there)" in (
+        cover
+    )
+
+
+@pytest.mark.parametrize("where", ["a folder", "a file that cannot be replaced"])
+def test_a_version_whose_file_cannot_be_saved_is_not_recorded(
+    sample_db, tmp_path, monkeypatch, where
+):
+    board = next_board(sample_db)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "pack.pdf"
+    if where == "a folder":
+        target.mkdir()
+    else:
+
+        def refuse(self, other):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(Path, "replace", refuse)
+    with pytest.raises(OutputError, match="Cannot save") as caught:
+        issue(sample_db, board.id, target)
+    assert ".pack.pdf-" not in str(caught.value)  # no temporary name in the message
+    assert count_issues(sample_db) == 0
+    assert [p.name for p in out.iterdir()] == ["pack.pdf"] * (where == "a folder")
+
+
+def test_only_a_pdf_is_issued(sample_db, tmp_path):
+    with pytest.raises(OutputError, match=r"a pack is a PDF file; name it \.pdf"):
+        issue(sample_db, next_board(sample_db).id, tmp_path / "pack.txt")
+    assert count_issues(sample_db) == 0 and not (tmp_path / "pack.txt").exists()

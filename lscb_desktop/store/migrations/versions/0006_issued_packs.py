@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("issue_id", sa.Integer(), nullable=False),
         sa.Column("agenda_item_id", sa.Integer(), nullable=True),
+        sa.Column("item_uuid", sa.String(length=36), nullable=False),
         sa.Column("item_number", sa.Integer(), nullable=False),
         sa.Column("item_title", sa.String(length=300), nullable=False),
         sa.Column("filename", sa.String(length=255), nullable=False),
@@ -84,10 +85,14 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_pack_issue_paper_issue_id"), ["issue_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_pack_issue_paper_item_uuid"), ["item_uuid"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("pack_issue_paper", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pack_issue_paper_item_uuid"))
         batch_op.drop_index(batch_op.f("ix_pack_issue_paper_issue_id"))
         batch_op.drop_index(batch_op.f("ix_pack_issue_paper_agenda_item_id"))
 
