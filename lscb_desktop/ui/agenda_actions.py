@@ -4,6 +4,7 @@ them. A mixin of :class:`lscb_desktop.ui.meetings_tab.MeetingsTab`, which builds
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,7 @@ from lscb_desktop.services.agenda import (
     removal_refused,
     remove_item,
 )
+from lscb_desktop.services.pack_state import PackState, pack_state
 from lscb_desktop.store import Database
 from lscb_desktop.ui import agenda_papers
 from lscb_desktop.ui.conflict_dialog import one_click
@@ -37,23 +39,30 @@ if TYPE_CHECKING:
     from lscb_desktop.services.meetings import MeetingRow
     from lscb_desktop.ui.action_log import ActionLog
 
-AGENDA_COLUMNS: list[Column[AgendaRow]] = [
-    Column("No.", lambda r: r.number, 40),
-    Column("Time", lambda r: f"{r.starts_at:%H:%M}", 55),
-    Column("Item", lambda r: r.title, 330),
-    Column("Presenter", lambda r: r.presenter, 170),
-    Column("Purpose", lambda r: r.purpose, 90),
-    Column("Minutes", lambda r: r.minutes, 60),
-    Column(
-        "Paper",
-        lambda r: (
-            "Waiting for paper"
-            if r.waiting_for_paper
-            else (f"{r.paper} (confidential)" if r.confidential else r.paper)
+
+def agenda_columns(sent: Callable[[AgendaRow], str]) -> list[Column[AgendaRow]]:
+    """The agenda's columns; ``sent`` says where an item's paper stands in the issued pack."""
+    return [
+        Column("No.", lambda r: r.number, 40),
+        Column("Time", lambda r: f"{r.starts_at:%H:%M}", 55),
+        Column("Item", lambda r: r.title, 300),
+        Column("Presenter", lambda r: r.presenter, 170),
+        Column("Purpose", lambda r: r.purpose, 90),
+        Column("Minutes", lambda r: r.minutes, 60),
+        Column(
+            "Paper",
+            lambda r: (
+                "Waiting for paper"
+                if r.waiting_for_paper
+                else (f"{r.paper} (confidential)" if r.confidential else r.paper)
+            ),
+            280,
         ),
-        300,
-    ),
-]
+        Column("Sent", sent, 235),
+    ]
+
+
+AGENDA_COLUMNS = agenda_columns(lambda _row: "")
 
 
 if TYPE_CHECKING:
@@ -70,6 +79,8 @@ class AgendaActions(_Tab):
     agenda: QTableView
     agenda_model: RecordTableModel[AgendaRow]
     agenda_heading: QLabel
+    #: The selected meeting's issued versions and what is new since (None: no meeting).
+    pack: PackState | None = None
     agenda_buttons: list[QPushButton]
     paper_buttons: list[QPushButton]
     status: SignalInstance
@@ -87,6 +98,7 @@ class AgendaActions(_Tab):
         for button in (*self.agenda_buttons, *self.paper_buttons):
             button.setEnabled(meeting is not None)
         if meeting is None:
+            self.pack = None
             self.agenda_heading.setText("Select a meeting to see its agenda.")
             self.agenda_model.set_rows([])
             return
@@ -95,11 +107,18 @@ class AgendaActions(_Tab):
             state = " — <b style='color:#8a1c14'>papers overdue</b>"
         elif meeting.papers_due_soon(self.today):
             state = " — <b style='color:#6b4e00'>papers due soon</b>"
+        rows = agenda_rows(self.database, meeting.id)
+        self.pack = pack_state(self.database, meeting.id, rows)
         self.agenda_heading.setText(
             f"<b>{meeting.group}</b>, {meeting.starts_at:%A %d/%m/%Y at %H:%M}"
             f" ({meeting.status.label.lower()}) — papers due {meeting.papers_due:%d/%m/%Y}{state}"
+            f"<br>{html.escape(self.pack.in_words())}"
         )
-        self.agenda_model.set_rows(agenda_rows(self.database, meeting.id))
+        self.agenda_model.set_rows(rows)
+
+    def _sent(self, row: AgendaRow) -> str:
+        """The agenda's Sent column: "In the pack", "New since the pack was issued", …"""
+        return self.pack.item_words(row.id) if self.pack is not None else ""
 
     def current_item(self) -> AgendaRow | None:
         return selected(self.agenda, AgendaRow)

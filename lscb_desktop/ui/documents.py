@@ -330,9 +330,14 @@ def email_pack(
     status message, or "" when nothing was made."""
     from lscb_desktop.services import exports  # noqa: PLC0415
     from lscb_desktop.services.pack_email import pack_email  # noqa: PLC0415
+    from lscb_desktop.services.pack_state import pack_state  # noqa: PLC0415
     from lscb_desktop.services.privacy import write_private_bytes  # noqa: PLC0415
 
     title = "E-mail the pack"
+    refusal = pack_state(database, meeting_id).pack_email_refusal()
+    if refusal:
+        QMessageBox.information(parent, title, refusal)
+        return ""
     folder = private_folder("email-")
     pack = folder / _meeting_name("Agenda pack", group, when)
     made = make(

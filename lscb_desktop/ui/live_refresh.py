@@ -34,6 +34,8 @@ TAB_TABLES: dict[str, frozenset[str]] = {
             "meeting",
             "document",
             "agenda_item",
+            "pack_issue",
+            "pack_issue_paper",
             "action",
             "attendance",
             "guest",

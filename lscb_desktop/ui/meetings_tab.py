@@ -12,12 +12,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,20 +34,15 @@ from lscb_desktop.services.settings import load_settings
 from lscb_desktop.services.validation import InvalidInput
 from lscb_desktop.store import Database
 from lscb_desktop.ui.action_log import ActionLog, action_subject
-from lscb_desktop.ui.agenda_actions import AGENDA_COLUMNS, AgendaActions
+from lscb_desktop.ui.agenda_actions import AGENDA_COLUMNS, AgendaActions, agenda_columns
 from lscb_desktop.ui.buttons import button as _button
 from lscb_desktop.ui.conflict_dialog import one_click
-from lscb_desktop.ui.documents import (
-    calendar_document,
-    email_pack,
-    meeting_document,
-    remind_presenters,
-)
 from lscb_desktop.ui.meeting_dialogs import (
     MeetingDialog,
     PlanYearDialog,
     ask,
 )
+from lscb_desktop.ui.meeting_documents import MeetingDocuments
 from lscb_desktop.ui.paper_drops import PaperDrops
 from lscb_desktop.ui.record_tab import RecordTab
 from lscb_desktop.ui.table_model import ROW_ROLE, Column, RecordTableModel
@@ -76,7 +69,7 @@ MEETING_COLUMNS: list[Column[MeetingRow]] = [
 ]
 
 
-class MeetingsTab(AgendaActions, RecordTab):
+class MeetingsTab(MeetingDocuments, AgendaActions, RecordTab):
     status = Signal(str)
     #: Meetings or attendance-relevant records changed (the Attendance tab refreshes).
     changed = Signal()
@@ -112,7 +105,7 @@ class MeetingsTab(AgendaActions, RecordTab):
 
         # -- agenda -------------------------------------------------------------------------
         self.agenda_model: RecordTableModel[AgendaRow] = RecordTableModel(
-            AGENDA_COLUMNS, self, caution=lambda r: r.waiting_for_paper
+            agenda_columns(self._sent), self, caution=lambda r: r.waiting_for_paper
         )
         self.agenda = make_table(self, "meetings/agenda")
         self.agenda.setModel(self.agenda_model)
@@ -235,78 +228,6 @@ class MeetingsTab(AgendaActions, RecordTab):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         return page
-
-    def _documents_button(self) -> QToolButton:
-        button = QToolButton(self)
-        button.setText("Documents")
-        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(button)
-        for text, what in (
-            ("Save the &agenda…", "agenda"),
-            ("Save the agenda &pack…", "pack"),
-            ("Save the attendance &register…", "register"),
-        ):
-            menu.addAction(text, partial(self.document, what))
-        menu.addSeparator()
-        for text, what in (
-            ("Print the agenda…", "agenda"),
-            ("Print the agenda pack…", "pack"),
-            ("Print the attendance register…", "register"),
-        ):
-            menu.addAction(text, partial(self.document, what, to_printer=True))
-        menu.addSeparator()
-        menu.addAction("E-mail the pac&k…", self.email_pack)
-        menu.addAction("Remind &presenters of missing papers…", self.remind_presenters)
-        menu.addAction("Save the draft &minutes…", partial(self.document, "minutes"))
-        menu.addAction("Attach the &confirmed minutes…", self.attach_confirmed_minutes)
-        menu.addSeparator()
-        menu.addAction("Save the meetings shown as a &calendar…", self.save_calendar)
-        button.setMenu(menu)
-        button.setAccessibleName("Documents")
-        return button
-
-    def email_pack(self) -> None:
-        meeting = self.current_meeting()
-        if meeting is None:
-            QMessageBox.information(self, "E-mail the pack", "Select a meeting first.")
-            return
-        said = email_pack(self, self.database, meeting.id, meeting.group, meeting.starts_at)
-        if said:
-            self.status.emit(said)
-
-    def remind_presenters(self) -> None:
-        meeting = self.current_meeting()
-        if meeting is None:
-            QMessageBox.information(self, "Remind presenters", "Select a meeting first.")
-            return
-        said = remind_presenters(self, self.database, meeting.id, meeting.group, meeting.starts_at)
-        if said:
-            self.status.emit(said)
-
-    def document(self, what: str, *, to_printer: bool = False) -> None:
-        """The agenda, pack or register of the selected meeting, saved or printed."""
-        meeting = self.current_meeting()
-        if meeting is None:
-            QMessageBox.information(self, "Documents", "Select a meeting first.")
-            return
-        meeting_document(
-            self,
-            self.database,
-            what,
-            meeting.id,
-            meeting.group,
-            meeting.starts_at,
-            to_printer=to_printer,
-        )
-
-    def save_calendar(self) -> None:
-        period = self.period_filter.currentData()
-        label = " ".join(
-            text
-            for text in (self.group_filter.currentText(), period.name if period else "")
-            if text
-        )
-        calendar_document(self, self.database, self.group_filter.currentData(), period, label)
 
     def _fill_filters(self) -> None:
         group = self.group_filter.currentData()

@@ -50,6 +50,9 @@ class UndoController(QObject):
 
     #: The tables a step put back or made again changed (the window refreshes what shows them).
     changed = Signal(object)
+    #: A step the database made: pushed at once when made on this thread, and queued to it when
+    #: made by a job on another (issuing a pack records it while the pack is built).
+    _arrived = Signal(object)
 
     def __init__(self, window: QWidget, database: Database, status: Callable[[str], None]) -> None:
         super().__init__(window)
@@ -66,6 +69,7 @@ class UndoController(QObject):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.redo_action.triggered.connect(lambda _checked=False: self.redo())
         self.stack.indexChanged.connect(self._update_actions)
+        self._arrived.connect(self.push)
         self.watch(database)
 
     # -- the database ------------------------------------------------------------------------
@@ -77,7 +81,7 @@ class UndoController(QObject):
             self.database.journal.on_step = None
         self.database = database
         self.stack.clear()
-        database.journal.on_step = self.push
+        database.journal.on_step = self._arrived.emit
         database.journal.recording = not database.read_only
         self._update_actions()
 

@@ -157,6 +157,15 @@ class WindowMenus(WindowParts):
             menu,
         )
         menu.addSeparator()
+        for text, name in (
+            ("&Issue the pack…", "issue_pack"),
+            ("Issue a &supplement…", "issue_supplement"),
+            ("E-mail the pac&k…", "email_pack"),
+            ("E-mail the suppl&ement…", "email_supplement"),
+            ("Save the draft &minutes…", "draft_minutes"),
+        ):
+            self._action(text, partial(self._meeting_job, name), None, menu)
+        menu.addSeparator()
         self._action(
             "Membership a&greement…", lambda: self._members().agreement_for_member(), None, menu
         )
@@ -205,6 +214,10 @@ class WindowMenus(WindowParts):
     def _meeting_document(self, what: str) -> None:
         # Looked up when chosen: the tabs are rebuilt when another database is opened.
         self.meetings_tab.document(what)
+
+    def _meeting_job(self, name: str) -> None:
+        """One of the Meetings tab's Documents jobs, on the meeting selected there."""
+        getattr(self.meetings_tab, name)()
 
     def _members(self) -> MembersPanel:
         """The members list the user is looking at: the Sub-groups tab's, else the Board's."""
