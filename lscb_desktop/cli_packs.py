@@ -33,16 +33,39 @@ def drain(steps: Iterator[Progress]) -> str:
     return last
 
 
+def _convertible(database: Database, meeting_id: int, names: set[str] | None) -> None:
+    """Refuses to issue Word or Excel papers that LibreOffice is not here to convert: members
+    would be sent a page naming each, while the record said the paper went."""
+    from lscb_desktop.services.exports import papers_to_print_separately  # noqa: PLC0415
+
+    missing = [
+        name
+        for name in papers_to_print_separately(database, meeting_id)
+        if names is None or name in names
+    ]
+    if missing:
+        raise ValueError(
+            f"LibreOffice is not installed here, so {', '.join(missing)} cannot be put in what "
+            "is issued (only a page naming it would be): attach it as a PDF, or issue from a "
+            "computer with LibreOffice. Nothing was issued."
+        )
+
+
 def pack(database: Database, meeting_id: int, path: Path, issue: bool) -> str:
     from lscb_desktop.services.packs import iter_pack_issue  # noqa: PLC0415
 
+    if issue:
+        _convertible(database, meeting_id, None)
     done = drain(iter_pack_issue(database, meeting_id, path, issue=issue))
     return f"Wrote {path}" + (f". {done}." if issue else "")
 
 
 def supplement(database: Database, meeting_id: int, path: Path, issue: bool) -> str:
-    from lscb_desktop.services.packs import iter_supplement_issue  # noqa: PLC0415
+    from lscb_desktop.services.packs import iter_supplement_issue, pack_state  # noqa: PLC0415
 
+    if issue:
+        changes = pack_state(database, meeting_id).to_send
+        _convertible(database, meeting_id, {change.filename for change in changes})
     done = drain(iter_supplement_issue(database, meeting_id, path, issue=issue))
     if issue:
         return f"Wrote {path}. {done}."
@@ -73,7 +96,10 @@ def email(database: Database, meeting_id: int, path: Path, of_supplement: bool) 
         else:
             refusal = state.pack_email_refusal()
             if refusal:
-                raise ValueError(f"{refusal} (export supplement ID OUT.pdf --issue)")
+                raise ValueError(
+                    f"{refusal} (lscb-desktop export supplement {meeting_id} OUT.pdf --issue, "
+                    f"or export pack {meeting_id} OUT.pdf --issue)"
+                )
             made = folder / f"Agenda pack {day}.pdf"
             drain(exports.iter_export_pack(database, meeting_id, made))
             mail = pack_email(database, meeting_id, made)

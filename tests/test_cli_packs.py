@@ -112,3 +112,24 @@ def test_refusals_say_why_and_record_nothing(capsys, sample_target, tmp_path):
     code, out, err = run(capsys, *db, "export", "pack", meeting, str(tmp_path / "p.pdf"))
     assert code == 0 and "Issued" not in out
     assert packs(capsys, sample_target, meeting_id)["issued"] == []
+
+
+def test_papers_that_cannot_be_converted_here_are_not_issued(
+    capsys, sample_target, tmp_path, monkeypatch
+):
+    """Without LibreOffice a Word paper would be a page naming it: the command line refuses to
+    record it as sent (the window asks)."""
+    monkeypatch.setattr("lscb_desktop.services.exports.libreoffice", lambda: None)
+    db = ["--db", sample_target]
+    meeting_id, _items = _board_meeting(sample_target)
+    word = tmp_path / "Report.docx"
+    word.write_bytes(b"PK\x03\x04 a Word file")
+    code, _out, err = run(
+        capsys, *db, "paper", "attach", "--meeting", str(meeting_id), "--item", "2", str(word)
+    )
+    assert code == 0, err
+    target = tmp_path / "pack.pdf"
+    code, _out, err = run(capsys, *db, "export", "pack", str(meeting_id), str(target), "--issue")
+    assert code == 1 and "Report.docx cannot be put in what is issued" in err
+    assert "Nothing was issued." in err and not target.exists()
+    assert packs(capsys, sample_target, meeting_id)["issued"] == []

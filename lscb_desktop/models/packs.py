@@ -43,6 +43,9 @@ class PackIssue(HasUuid, Versioned, Base):
     #: The name the file was saved under, and its SHA-256.
     filename: Mapped[str] = mapped_column(String(255), default="")
     sha256: Mapped[str] = mapped_column(String(64), default="")
+    #: The version issued after this one (its sequence), once there is one: a later version
+    #: rests on this, so this one cannot be undone on its own.
+    followed_by: Mapped[int | None]
 
     papers: Mapped[list[PackIssuePaper]] = relationship(
         back_populates="issue", order_by="PackIssuePaper.first_page", cascade="all, delete-orphan"

@@ -232,6 +232,10 @@ def _front(doc: AgendaDoc, papers: list[LoadedPaper]) -> tuple[PdfReader, dict[i
     return reader, starts
 
 
+def pages_in_words(count: int) -> str:
+    return f"{count} page{'' if count == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class PaperPlace:
     """Where a paper sits in a built pack: its item, first page and number of pages."""
@@ -322,5 +326,5 @@ def iter_pack(
         title = f"Agenda pack — {doc.head.group}, {doc.head.starts_at:%d/%m/%Y}"
         layout = write_pack(front, ("Cover", "Agenda"), loaded, doc.house, title, partial)
         assert all(place.first_page == starts[place.item_id] for place in layout.papers)
-        yield Progress(total, total, f"Wrote {layout.pages} pages")
+        yield Progress(total, total, f"Wrote {pages_in_words(layout.pages)}")
     return layout

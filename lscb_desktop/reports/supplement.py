@@ -21,6 +21,7 @@ from lscb_desktop.reports.pack import (
     PackLayout,
     convert_with_libreoffice,
     load_papers,
+    pages_in_words,
     write_pack,
 )
 from lscb_desktop.reports.style import TEXT_WIDTH, grid, letterhead, paragraph, pdf_bytes
@@ -43,6 +44,9 @@ def _cover(doc: SupplementDoc, starts: Sequence[int], following: int) -> bytes:
             + (f"{count} papers" if count != 1 else "one paper")
             + " new or changed since then; the pack's own page numbers are unchanged, and these "
             f"pages are numbered “Supplement {doc.number} – Item N – page x of y”."
+            if count
+            else f"This supplement follows {doc.follows}. It holds no papers: it names the "
+            "papers withdrawn since then."
         ),
         Spacer(1, 4 * mm),
     ]
@@ -110,5 +114,5 @@ def iter_supplement(
         layout = write_pack(
             front, ("Cover",), loaded, doc.house, supplement_title(doc), partial, prefix
         )
-        yield Progress(total, total, f"Wrote {layout.pages} pages")
+        yield Progress(total, total, f"Wrote {pages_in_words(layout.pages)}")
     return layout

@@ -196,7 +196,7 @@ def supplement_email(
         f" It holds {'this paper' if count == 1 else f'these {count} papers'}, new or changed "
         "since the papers were last sent:"
         if sent
-        else " It holds no papers: it says what is withdrawn."
+        else " It holds no papers: it names the papers withdrawn."
     )
     lines = [
         "Dear members,",
@@ -204,19 +204,24 @@ def supplement_email(
         f"Supplement {number} to the papers for {_when(head)} is "
         + ("attached." if attached else "to follow separately.")
         + holds,
-        "",
     ]
+    if sent:
+        lines.append("")
     for line in sent:
         lines.append(f"  {line.number}. {line.title} (paper: {line.paper}): {line.why}")
     withdrawn = [line for line in papers if line.withdrawn]
     if withdrawn:
         lines += ["", "Withdrawn:"]
-        lines += [f"  {line.number}. {line.title}: {line.why}" for line in withdrawn]
-    lines += [
-        "",
-        f"Its pages are numbered “Supplement {number} – Item N – page x of y”; the page numbers "
-        "of the pack are unchanged.",
-    ]
+        lines += [
+            f"  {line.number}. {line.title}: {line.why.removeprefix('Withdrawn: ')}"
+            for line in withdrawn
+        ]
+    if sent:
+        lines += [
+            "",
+            f"Its pages are numbered “Supplement {number} – Item N – page x of y”; the page "
+            "numbers of the pack are unchanged.",
+        ]
     subject = f"{head.group}: Supplement {number} to the papers for {head.starts_at:%d/%m/%Y}"
     return _finish(database, meeting_id, subject, lines + body, supplement, attached, warning)
 

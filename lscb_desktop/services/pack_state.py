@@ -94,7 +94,10 @@ class PaperChange:
     was_number: int | None = None
 
     def in_words(self) -> str:
-        """ "item 5 (Budget): replaced" for the meeting's summary."""
+        """ "item 5 (Budget): replaced" for the meeting's summary; a removed item by its title
+        alone, its old number belonging to another item now."""
+        if self.item_id is None:
+            return f"“{self.title}”, an item since removed: withdrawn"
         return f"item {self.number} ({self.title}): {self.change.value}"
 
     @property
@@ -103,6 +106,8 @@ class PaperChange:
         if self.change is Change.NEW or self.sent_in is None:
             return "New paper"
         where = self.sent_in.short
+        if self.item_id is None and self.change is Change.WITHDRAWN:
+            return f"Withdrawn with its item, which was item {self.was_number} in {where}"
         if self.was_number is not None and self.was_number != self.number:
             where = f"{where} (item {self.was_number} there)"
         if self.change is Change.WITHDRAWN:
@@ -118,10 +123,13 @@ class PackState:
     changes: tuple[PaperChange, ...]
     #: Each current item's identifier, by its id.
     uuids: dict[int, str] = field(default_factory=dict)
+    #: Each current item's number on the agenda, by its id.
+    numbers: dict[int, int] = field(default_factory=dict)
 
     @property
     def issued(self) -> bool:
-        return bool(self.issues)
+        """Whether a whole pack has been issued (a supplement follows one)."""
+        return any(issue.supplement == 0 for issue in self.issues)
 
     @property
     def latest(self) -> Issue | None:
@@ -148,19 +156,47 @@ class PackState:
             f"{'it' if count == 1 else 'them'}."
         )
 
+    def renumbered(self) -> list[str]:
+        """The papers sent whose item has a new number since ("item 3, now item 4")."""
+        sent = sent_after(self.issues)
+        moved = []
+        for item_id, uuid in self.uuids.items():
+            had = sent.get(uuid)
+            now = self.numbers.get(item_id)
+            if had is not None and now is not None and had[0].number != now:
+                moved.append((now, f"item {had[0].number}, now item {now}"))
+        return [words for _now, words in sorted(moved)]
+
     def pack_email_refusal(self) -> str:
-        """Why the pack as it is now must not be e-mailed ("" when it may): once it is issued,
-        papers changed since go out in a supplement, or the whole pack is issued again, so that
-        what members are sent is always a version on record."""
-        if self.latest is None or not self.changes:
+        """Why the pack as it is now must not be e-mailed ("" when it may): once a pack is
+        issued, only the last pack issued, unchanged since, goes as the pack; anything since goes
+        in a supplement, or the whole pack is issued again, so that what members are sent is
+        always a version on record, with the pages they were sent."""
+        latest = self.latest
+        if latest is None or not self.issued:
             return ""
-        count = len(self.changes)
-        return (
-            f"{count} paper{' has' if count == 1 else 's have'} changed since "
-            f"{self.latest.short}, so the pack as it is now is not a version members were sent: "
-            f"issue Supplement {self.next_supplement} for {'it' if count == 1 else 'them'} and "
-            "e-mail that, or issue the whole pack again."
-        )
+        if self.changes:
+            count = len(self.changes)
+            return (
+                f"{count} paper{' has' if count == 1 else 's have'} changed since "
+                f"{latest.short}, so the pack as it is now is not a version members were sent: "
+                f"issue Supplement {self.next_supplement} for {'it' if count == 1 else 'them'} "
+                "and e-mail that, or issue the whole pack again."
+            )
+        if latest.supplement:
+            return (
+                f"Supplement {latest.supplement} was issued after the pack, so the pack as it is "
+                "now is not a version members were sent: e-mail that supplement, or issue the "
+                "whole pack again and e-mail that."
+            )
+        moved = self.renumbered()
+        if moved:
+            return (
+                f"The agenda has been renumbered since {latest.short} ({and_list(moved)}), so "
+                "the pack as it is now would not have the pages members were sent: issue the "
+                "whole pack again and e-mail that."
+            )
+        return ""
 
     def change_of(self, item_id: int) -> PaperChange | None:
         return next((c for c in self.changes if c.item_id == item_id), None)
@@ -184,7 +220,11 @@ class PackState:
         sent = sent_after(self.issues).get(self.uuids.get(item_id, ""))
         if sent is None:
             return ""
-        return f"In Supplement {sent[1].supplement}" if sent[1].supplement else "In the pack"
+        words = f"In Supplement {sent[1].supplement}" if sent[1].supplement else "In the pack"
+        number = self.numbers.get(item_id)
+        if number is not None and number != sent[0].number:
+            words += f" (as item {sent[0].number})"
+        return words
 
     def in_words(self) -> str:
         """The meeting's pack in a sentence or two, for the window and ``list packs``: every
@@ -312,7 +352,7 @@ def _changes(
                     None,
                     uuid,
                     paper.number,
-                    f"{paper.title} (item removed)",
+                    paper.title,
                     "",
                     Change.WITHDRAWN,
                     issue,
@@ -331,4 +371,5 @@ def pack_state(
     rows = agenda_rows(database, meeting_id) if rows is None else rows
     items = _items(database, meeting_id)
     uuids = {item_id: uuid for item_id, (uuid, _digest) in items.items()}
-    return PackState(issues, _changes(rows, items, issues), uuids)
+    numbers = {row.id: row.number for row in rows}
+    return PackState(issues, _changes(rows, items, issues), uuids, numbers)

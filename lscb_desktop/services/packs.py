@@ -83,6 +83,9 @@ def _add_issue(
             "Someone else issued a version of this pack while this one was being made, so it "
             "was not issued; look at the meeting's pack and make it again."
         )
+    if state.latest is not None:  # the version before now has one resting on it
+        previous = session.get_one(PackIssue, state.latest.id)
+        previous.followed_by = after + 1
     by_item = {row.id: (row, content) for row, _name, content in papers}
     issue = PackIssue(
         meeting_id=meeting_id,
@@ -167,7 +170,11 @@ def iter_pack_issue(
     convert: Converter | None = None,
 ) -> Iterator[Progress]:
     """Builds the whole pack at ``target``; with ``issue``, records it as the version sent."""
-    from lscb_desktop.reports.pack import convert_with_libreoffice, iter_pack  # noqa: PLC0415
+    from lscb_desktop.reports.pack import (  # noqa: PLC0415
+        convert_with_libreoffice,
+        iter_pack,
+        pages_in_words,
+    )
 
     convert = convert or convert_with_libreoffice
     state = pack_state(database, meeting_id)
@@ -186,7 +193,7 @@ def iter_pack_issue(
         ),
     )
     again = " again" if state.issued else ""
-    yield Progress(1, 1, f"Issued the pack{again}: {layout.pages} pages")
+    yield Progress(1, 1, f"Issued the pack{again}: {pages_in_words(layout.pages)}")
 
 
 def _supplement_papers(
@@ -203,7 +210,7 @@ def _supplement_papers(
 def _follows(issues: Sequence[Issue]) -> str:
     """What the members already have, from the last whole pack on: "the pack issued on
     20/11/2026 and Supplement 1 of 22/11/2026"."""
-    last_pack = max(i.sequence for i in issues if i.supplement == 0)
+    last_pack = max((i.sequence for i in issues if i.supplement == 0), default=0)
     return and_list([i.short for i in issues if i.sequence >= last_pack])
 
 
@@ -321,7 +328,7 @@ def iter_supplement_issue(
 ) -> Iterator[Progress]:
     """Builds the next supplement at ``target``; with ``issue``, records it as sent. Raises
     OutputError when the pack is not issued or no paper has changed since the last version."""
-    from lscb_desktop.reports.pack import convert_with_libreoffice  # noqa: PLC0415
+    from lscb_desktop.reports.pack import convert_with_libreoffice, pages_in_words  # noqa: PLC0415
     from lscb_desktop.reports.supplement import iter_supplement  # noqa: PLC0415
 
     convert = convert or convert_with_libreoffice
@@ -341,4 +348,4 @@ def iter_supplement_issue(
             session, meeting_id, doc.number, layout, papers, state, file, name, gone
         ),
     )
-    yield Progress(1, 1, f"Issued Supplement {doc.number}: {layout.pages} pages")
+    yield Progress(1, 1, f"Issued Supplement {doc.number}: {pages_in_words(layout.pages)}")

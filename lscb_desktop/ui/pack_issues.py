@@ -94,9 +94,9 @@ def issue_pack(
     state = pack_state(database, meeting_id)
     if state.latest is not None:
         ask = (
-            f"{state.in_words()}\n\nIssue the whole pack again? Members will then have two "
-            "packs; a supplement (Documents > Issue a supplement…) carries only the papers new "
-            "since."
+            f"{state.in_words()}\n\nIssue the whole pack again? Members will then have "
+            "another whole pack; a supplement (Documents > Issue a supplement…) carries only the "
+            "papers changed since."
         )
         answer = QMessageBox.question(
             parent,
@@ -156,8 +156,8 @@ def issue_supplement(
     )
     if made is None:
         return ""
-    count = len(state.changes)
-    papers = f"{count} paper{'' if count == 1 else 's'}"
+    count, gone = len(state.to_send), len(state.changes) - len(state.to_send)
+    papers = f"{count} paper{'' if count == 1 else 's'}" + (f", {gone} withdrawn" if gone else "")
     return f"Issued Supplement {number} of {group} {when:%d/%m/%Y} ({papers}), saved at {made}"
 
 

@@ -24,7 +24,7 @@ from lscb_desktop.services.agenda import (
 from lscb_desktop.services.files import OutputError
 from lscb_desktop.services.meeting_removal import delete_meeting, what_goes
 from lscb_desktop.services.meetings import meeting_rows
-from lscb_desktop.services.undo import undo
+from lscb_desktop.services.undo import CannotUndo, undo
 from lscb_desktop.store.changelog import current_os_user
 from tests.conftest import SAMPLE_TODAY
 from tests.reports.test_pdfs import MARKING, meeting, pages
@@ -274,7 +274,9 @@ def test_a_withdrawal_alone_goes_out_as_a_supplement_of_its_cover(sample_db, tmp
     remove_paper(sample_db, gone.id, paper_shown=gone.paper_id)
     made = supplement(sample_db, board.id, tmp_path / "s1.pdf")
     (cover,) = pages(made)
-    assert "Withdrawn: the paper in the pack issued on" in " ".join(cover.split())
+    words = " ".join(cover.split())
+    assert "Withdrawn: the paper in the pack issued on" in words
+    assert "It holds no papers: it names the papers withdrawn since then." in words
     assert packs.pack_state(sample_db, board.id).changes == ()
 
 
@@ -290,7 +292,8 @@ def test_an_item_removed_after_the_issue_withdraws_its_paper_and_undo_puts_it_ba
     state = packs.pack_state(sample_db, board.id)
     (change,) = state.changes
     assert change.change is packs.Change.WITHDRAWN and change.item_id is None
-    assert change.in_words() == f"item {item.number} ({item.title} (item removed)): withdrawn"
+    assert change.in_words() == f"“{item.title}”, an item since removed: withdrawn"
+    assert change.why.startswith(f"Withdrawn with its item, which was item {item.number} in the")
     undo(sample_db, steps[-1])
     state = packs.pack_state(sample_db, board.id)
     assert state.changes == () and state.item_words(item.id) == "In the pack"
@@ -337,3 +340,48 @@ def test_only_a_pdf_is_issued(sample_db, tmp_path):
     with pytest.raises(OutputError, match=r"a pack is a PDF file; name it \.pdf"):
         issue(sample_db, next_board(sample_db).id, tmp_path / "pack.txt")
     assert count_issues(sample_db) == 0 and not (tmp_path / "pack.txt").exists()
+
+
+def test_the_pack_cannot_be_undone_from_under_a_supplement_issued_on_it(sample_db, steps, tmp_path):
+    """A supplement rests on the pack before it: undoing the pack alone is refused, saying so,
+    and undoing the supplement first puts both back in turn."""
+    board = next_board(sample_db)
+    issue(sample_db, board.id, tmp_path / "pack.pdf")
+    pack_step = steps[-1]
+    empty = next(row for row in agenda_rows(sample_db, board.id) if row.paper_id is None)
+    attach_paper(sample_db, empty.id, paper(tmp_path / "a.pdf", "A"))
+    supplement(sample_db, board.id, tmp_path / "s1.pdf")
+    with pytest.raises(CannotUndo):
+        undo(sample_db, pack_step)
+    assert [i.supplement for i in packs.pack_state(sample_db, board.id).issues] == [0, 1]
+    undo(sample_db, steps[-1])  # the supplement
+    undo(sample_db, pack_step)
+    assert packs.pack_state(sample_db, board.id).issues == ()
+
+
+def test_the_pack_is_e_mailed_only_while_it_is_the_version_members_have(sample_db, tmp_path):
+    board = next_board(sample_db)
+    issue(sample_db, board.id, tmp_path / "pack.pdf")
+    assert packs.pack_state(sample_db, board.id).pack_email_refusal() == ""
+    rows = agenda_rows(sample_db, board.id)
+    moved = [row for row in rows if row.paper_id is not None][-1]
+    move_item(sample_db, moved.id, -1)
+    state = packs.pack_state(sample_db, board.id)
+    assert state.pack_email_refusal().startswith("The agenda has been renumbered since the pack")
+    assert state.item_words(moved.id) == f"In the pack (as item {moved.number})"
+    move_item(sample_db, moved.id, 1)
+    empty = next(row for row in rows if row.paper_id is None)
+    attach_paper(sample_db, empty.id, paper(tmp_path / "a.pdf", "A"))
+    assert (
+        packs.pack_state(sample_db, board.id)
+        .pack_email_refusal()
+        .startswith("1 paper has changed since the pack issued on")
+    )
+    supplement(sample_db, board.id, tmp_path / "s1.pdf")
+    assert (
+        packs.pack_state(sample_db, board.id)
+        .pack_email_refusal()
+        .startswith("Supplement 1 was issued after the pack")
+    )
+    issue(sample_db, board.id, tmp_path / "again.pdf")
+    assert packs.pack_state(sample_db, board.id).pack_email_refusal() == ""

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("pages", sa.Integer(), nullable=False),
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("followed_by", sa.Integer(), nullable=True),
         sa.Column("uuid", sa.String(length=36), nullable=False),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint("pages >= 0", name=op.f("ck_pack_issue_pages_not_negative")),
