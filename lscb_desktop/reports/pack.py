@@ -256,11 +256,14 @@ class PackLayout:
 
 def load_papers(
     papers: Sequence[tuple[AgendaLine, str, bytes]], convert: Converter, total: int
-) -> Iterator[Progress | LoadedPaper]:
-    """Each paper read (or converted, or a notice standing in for it), with progress."""
+) -> Generator[Progress, None, list[LoadedPaper]]:
+    """Reads each paper (or converts it, or makes a notice stand in for it), yielding progress
+    (of ``total`` steps); returns them in order."""
+    loaded = []
     for done, (item, name, content) in enumerate(papers, start=1):
-        yield _load(item, name, content, convert)
+        loaded.append(_load(item, name, content, convert))
         yield Progress(done, total, f"Read paper {done} of {len(papers)}: {name}")
+    return loaded
 
 
 def write_pack(
@@ -315,12 +318,7 @@ def iter_pack(
     writes nothing."""
     total = len(papers) + 2
     with atomic_path(Path(target)) as partial:
-        loaded: list[LoadedPaper] = []
-        for step in load_papers(papers, convert, total):
-            if isinstance(step, LoadedPaper):
-                loaded.append(step)
-            else:
-                yield step
+        loaded = yield from load_papers(papers, convert, total)
         front, starts = _front(doc, loaded)
         yield Progress(len(papers) + 1, total, "Laid out the cover and agenda")
         title = f"Agenda pack — {doc.head.group}, {doc.head.starts_at:%d/%m/%Y}"

@@ -102,12 +102,7 @@ def iter_supplement(
     abandoning it writes nothing."""
     total = len(papers) + 2
     with atomic_path(Path(target)) as partial:
-        loaded: list[LoadedPaper] = []
-        for step in load_papers(papers, convert, total):
-            if isinstance(step, LoadedPaper):
-                loaded.append(step)
-            else:
-                yield step
+        loaded = yield from load_papers(papers, convert, total)
         front = _front(doc, loaded)
         yield Progress(len(papers) + 1, total, f"Laid out the cover of Supplement {doc.number}")
         prefix = f"Supplement {doc.number} – "
