@@ -166,8 +166,7 @@ def list_packs(args: argparse.Namespace, open_database: Opener) -> int:
         print(json.dumps({"issued": rows, "new_since": changes}, indent=2, ensure_ascii=False))
         return EXIT_OK
     table = [
-        {**row, "papers": sum(not paper.withdrawn for paper in issue.papers)}
-        for row, issue in zip(rows, state.issues, strict=True)
+        {**row, "papers": issue.sent_papers} for row, issue in zip(rows, state.issues, strict=True)
     ]
     print_table(table, ("sequence", "version", "issued_at", "issued_by", "pages", "papers", "file"))
     print(state.in_words())

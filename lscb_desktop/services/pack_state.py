@@ -144,18 +144,6 @@ class PackState:
         """The papers a supplement would carry (a withdrawn one is only named on its cover)."""
         return tuple(c for c in self.changes if c.change is not Change.WITHDRAWN)
 
-    def still_to_send(self) -> str:
-        """ "1 paper is new since the pack issued on 20/11/2026: issue Supplement 1 for it." once
-        something waits for a supplement; "" otherwise."""
-        if self.latest is None or not self.changes:
-            return ""
-        count = len(self.changes)
-        what = f"{count} paper{' has' if count == 1 else 's have'} changed"
-        return (
-            f"{what} since {self.latest.short}: issue Supplement {self.next_supplement} for "
-            f"{'it' if count == 1 else 'them'}."
-        )
-
     def renumbered(self) -> list[str]:
         """The papers sent whose item has a new number since ("item 3, now item 4")."""
         sent = sent_after(self.issues)

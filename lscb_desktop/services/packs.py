@@ -177,12 +177,12 @@ def iter_pack_issue(
     )
 
     convert = convert or convert_with_libreoffice
-    state = pack_state(database, meeting_id)
     papers = pack_papers(database, meeting_id)
     doc = agenda_doc(database, meeting_id)
     if not issue:
         yield from iter_pack(doc, papers, target, convert)
         return
+    state = pack_state(database, meeting_id)
     name = Path(target).name
     layout = yield from _issuing(
         database,

@@ -121,7 +121,8 @@ def issue_pack(
         return ""
     issued = pack_state(database, meeting_id).latest
     assert issued is not None
-    return f"Issued the pack of {group} {when:%d/%m/%Y} ({issued.pages} pages), saved at {made}"
+    pages = f"{issued.pages} page{'' if issued.pages == 1 else 's'}"
+    return f"Issued the pack of {group} {when:%d/%m/%Y} ({pages}), saved at {made}"
 
 
 def issue_supplement(
